@@ -155,8 +155,8 @@ export interface HistoryStore {
   /** Loads the state of every container the store knows. */
   load(): Promise<Map<string, AlertState>>;
   /**
-   * Saves the states that changed. Ids absent from `changed` keep their stored state, so a brief
-   * gap in the data never wipes a container's history.
+   * Saves the states that changed and deletes the forgotten ones. Ids absent from both keep
+   * their stored state, so a brief gap in the data never wipes a container's history.
    */
-  save(changed: AlertState[]): Promise<void>;
+  save(changed: AlertState[], forgottenIds: string[]): Promise<void>;
 }

@@ -1,0 +1,227 @@
+import type { AlertState, Notification, Severity, Verdict } from '../types';
+
+/** Tuning of the alert policy; the defaults suit an hourly check. */
+export interface AlertPolicyOptions {
+  /**
+   * Consecutive at-risk checks needed before the first warning, so that one odd hour never
+   * pages anyone. A critical verdict with high confidence, or an OOM loop, skips the wait.
+   * @default 2
+   */
+  readonly confirmChecks?: number;
+  /** Hours between reminders while an alert stays open and unchanged. @default 24 */
+  readonly reminderHours?: number;
+  /** Consecutive checks without risk before an open alert resolves. @default 3 */
+  readonly resolveChecks?: number;
+  /** Hours after which a container no longer seen resolves and its state is dropped. @default 72 */
+  readonly forgetAfterHours?: number;
+}
+
+/** What one pass of the policy decided. */
+export interface AlertDecision {
+  readonly notifications: Notification[];
+  /** States to save: every container seen in this check, and those resolved or forgotten. */
+  readonly changedStates: AlertState[];
+  /** Ids whose stored state should be deleted because they have not been seen for long. */
+  readonly forgottenIds: string[];
+}
+
+const SLOPE_HISTORY_LENGTH = 48;
+
+const SEVERITY_RANK: Record<Severity, number> = { none: 0, warning: 1, critical: 2 };
+
+/**
+ * Decides which notifications one check sends, from the verdicts and the states the previous
+ * checks left. Pure: the same input always gives the same decision, so `check` and `backtest`
+ * behave alike.
+ *
+ * The rules: a risk is confirmed over `confirmChecks` checks before the first message (critical
+ * high-confidence verdicts and OOM loops at once); warning to critical escalates at once;
+ * critical to warning is not announced; an unchanged open alert is repeated at most every
+ * `reminderHours`; an alert resolves after `resolveChecks` checks without risk.
+ */
+export function decideAlerts(
+  previousStates: ReadonlyMap<string, AlertState>,
+  verdicts: readonly Verdict[],
+  atSeconds: number,
+  options: AlertPolicyOptions = {},
+): AlertDecision {
+  const confirmChecks = options.confirmChecks ?? 2;
+  const reminderSeconds = (options.reminderHours ?? 24) * 3600;
+  const resolveChecks = options.resolveChecks ?? 3;
+  const forgetAfterSeconds = (options.forgetAfterHours ?? 72) * 3600;
+
+  const notifications: Notification[] = [];
+  const changedStates: AlertState[] = [];
+  const forgottenIds: string[] = [];
+
+  for (const verdict of mostUrgentPerId(verdicts)) {
+    const previous = previousStates.get(verdict.id) ?? initialState(verdict, atSeconds);
+    const slopeHistory = [
+      ...previous.slopeHistory,
+      { t: atSeconds, slopeBytesPerHour: verdict.slopeBytesPerHour },
+    ].slice(-SLOPE_HISTORY_LENGTH);
+    const base: AlertState = { ...previous, labels: verdict.labels, slopeHistory, lastSeenAt: atSeconds };
+
+    const { state, notification } = decideForContainer(base, verdict, atSeconds, {
+      confirmChecks,
+      reminderSeconds,
+      resolveChecks,
+    });
+    changedStates.push(state);
+    if (notification) {
+      notifications.push(notification);
+    }
+  }
+
+  const seenIds = new Set(verdicts.map((verdict) => verdict.id));
+  for (const previous of previousStates.values()) {
+    if (seenIds.has(previous.id) || atSeconds - previous.lastSeenAt < forgetAfterSeconds) {
+      continue;
+    }
+    // A container gone for days no longer threatens anything: close its alert once, then forget it.
+    if (previous.notifiedSeverity !== 'none') {
+      notifications.push(resolvedNotification(previous, null, atSeconds));
+    }
+    forgottenIds.push(previous.id);
+  }
+
+  return { notifications, changedStates, forgottenIds };
+}
+
+interface ResolvedPolicyOptions {
+  readonly confirmChecks: number;
+  readonly reminderSeconds: number;
+  readonly resolveChecks: number;
+}
+
+function decideForContainer(
+  state: AlertState,
+  verdict: Verdict,
+  atSeconds: number,
+  options: ResolvedPolicyOptions,
+): { state: AlertState; notification: Notification | null } {
+  const atRisk = verdict.severity !== 'none';
+
+  if (!atRisk) {
+    if (state.notifiedSeverity === 'none') {
+      return { state: { ...state, pendingChecks: 0, clearChecks: 0 }, notification: null };
+    }
+    const clearChecks = state.clearChecks + 1;
+    if (clearChecks < options.resolveChecks) {
+      return { state: { ...state, pendingChecks: 0, clearChecks }, notification: null };
+    }
+    const resolved: AlertState = {
+      ...state,
+      notifiedSeverity: 'none',
+      lastNotifiedAt: atSeconds,
+      pendingChecks: 0,
+      clearChecks: 0,
+      lastHoursToLimit: null,
+    };
+    return { state: resolved, notification: resolvedNotification(state, verdict, atSeconds) };
+  }
+
+  const pendingChecks = state.pendingChecks + 1;
+  const notifiedRank = SEVERITY_RANK[state.notifiedSeverity];
+  const verdictRank = SEVERITY_RANK[verdict.severity];
+
+  let kind: Notification['kind'] | null = null;
+  if (notifiedRank === 0) {
+    kind = pendingChecks >= options.confirmChecks || confirmsAtOnce(verdict) ? 'new' : null;
+  } else if (verdictRank > notifiedRank) {
+    kind = 'escalated';
+  } else if (state.lastNotifiedAt !== null && atSeconds - state.lastNotifiedAt >= options.reminderSeconds) {
+    kind = 'reminder';
+  }
+
+  if (kind === null) {
+    return { state: { ...state, pendingChecks, clearChecks: 0 }, notification: null };
+  }
+
+  // A reminder repeats the open alert's severity: a critical alert whose forecast eased to a
+  // warning stays critical until it resolves, so people are not told "warning" about it.
+  const severity = kind === 'reminder' && notifiedRank > verdictRank ? state.notifiedSeverity : verdict.severity;
+  const notification: Notification = {
+    at: atSeconds,
+    id: verdict.id,
+    labels: verdict.labels,
+    severity,
+    kind,
+    hoursToLimit: verdict.hoursToLimit,
+    previousHoursToLimit: state.lastHoursToLimit,
+    verdict,
+  };
+  const notifiedState: AlertState = {
+    ...state,
+    notifiedSeverity: SEVERITY_RANK[severity as Severity] > notifiedRank ? (severity as Severity) : state.notifiedSeverity,
+    lastNotifiedAt: atSeconds,
+    pendingChecks,
+    clearChecks: 0,
+    lastHoursToLimit: verdict.hoursToLimit,
+  };
+  return { state: notifiedState, notification };
+}
+
+/** OOM loops are already happening, and a confident critical forecast leaves no time to wait. */
+function confirmsAtOnce(verdict: Verdict): boolean {
+  if (verdict.pattern === 'oom-cycle') {
+    return true;
+  }
+  return verdict.severity === 'critical' && verdict.confidence >= 0.8;
+}
+
+function resolvedNotification(state: AlertState, verdict: Verdict | null, atSeconds: number): Notification {
+  return {
+    at: atSeconds,
+    id: state.id,
+    labels: verdict?.labels ?? state.labels,
+    severity: 'resolved',
+    kind: 'resolved',
+    hoursToLimit: verdict?.hoursToLimit ?? null,
+    previousHoursToLimit: state.lastHoursToLimit,
+    verdict,
+  };
+}
+
+function initialState(verdict: Verdict, atSeconds: number): AlertState {
+  return {
+    id: verdict.id,
+    labels: verdict.labels,
+    notifiedSeverity: 'none',
+    lastNotifiedAt: null,
+    pendingChecks: 0,
+    clearChecks: 0,
+    lastHoursToLimit: null,
+    slopeHistory: [],
+    lastSeenAt: atSeconds,
+  };
+}
+
+/**
+ * Replicas of one workload share an id, and the alert is about the workload: keep the replica
+ * that is most at risk (highest severity, then the soonest limit).
+ */
+export function mostUrgentPerId(verdicts: readonly Verdict[]): Verdict[] {
+  const byId = new Map<string, Verdict>();
+  for (const verdict of verdicts) {
+    const current = byId.get(verdict.id);
+    if (!current || compareUrgency(verdict, current) < 0) {
+      byId.set(verdict.id, verdict);
+    }
+  }
+  return [...byId.values()];
+}
+
+/** Orders verdicts most urgent first: severity, then hours to the limit, then id. */
+export function compareUrgency(a: Verdict, b: Verdict): number {
+  const severityOrder = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+  if (severityOrder !== 0) {
+    return severityOrder;
+  }
+  const hoursA = a.hoursToLimit ?? Number.POSITIVE_INFINITY;
+  const hoursB = b.hoursToLimit ?? Number.POSITIVE_INFINITY;
+  if (hoursA !== hoursB) {
+    return hoursA < hoursB ? -1 : 1;
+  }
+  return a.id.localeCompare(b.id);
+}

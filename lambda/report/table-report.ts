@@ -1,0 +1,113 @@
+import { formatBytes, formatInstant } from '../config/units';
+import { chartKey, type CheckEvaluation } from '../check';
+import type { BacktestResult } from '../backtest';
+import type { Notification, Verdict } from '../types';
+import { renderChart } from './chart';
+
+/** Rows of healthy containers shown before the rest are summarised in one line. */
+const MAX_HEALTHY_ROWS = 20;
+
+/** Formats a growth rate for people: `+29.8 MB/h`, `-1.2 MB/h`. Decimal MB, as `free -m` users read. */
+export function formatGrowth(slopeBytesPerHour: number | null): string {
+  if (slopeBytesPerHour === null) {
+    return '-';
+  }
+  const megabytesPerHour = slopeBytesPerHour / 1e6;
+  const sign = megabytesPerHour >= 0 ? '+' : '';
+  return `${sign}${megabytesPerHour.toFixed(Math.abs(megabytesPerHour) >= 10 ? 0 : 1)} MB/h`;
+}
+
+/** Formats a forecast as a UTC date and in days: `2026-12-03 07:00 UTC (2.3 d)`. */
+export function formatEta(verdict: Pick<Verdict, 'eta' | 'hoursToLimit'>): string {
+  if (verdict.eta === null || verdict.hoursToLimit === null) {
+    return '-';
+  }
+  const when = verdict.eta.slice(0, 16).replace('T', ' ');
+  return `${when} UTC (${(verdict.hoursToLimit / 24).toFixed(1)} d)`;
+}
+
+/** Renders a check for people: most urgent first, with a chart of each at-risk container. */
+export function checkReportTable(evaluation: CheckEvaluation, options: { charts?: boolean } = {}): string {
+  const lines: string[] = [`Check at ${formatInstant(evaluation.evaluatedAt)}: ${evaluation.verdicts.length} containers`];
+
+  const atRisk = evaluation.verdicts.filter((verdict) => verdict.severity !== 'none');
+  const healthy = evaluation.verdicts.filter((verdict) => verdict.severity === 'none');
+  const shownHealthy = healthy.slice(0, MAX_HEALTHY_ROWS);
+
+  const header = ['SEVERITY', 'CONTAINER', 'POD', 'USAGE', 'LIMIT', 'GROWTH', 'LIMIT REACHED', 'PATTERN'];
+  const rows = [...atRisk, ...shownHealthy].map((verdict) => [
+    verdict.severity === 'none' ? 'ok' : verdict.severity.toUpperCase(),
+    verdict.id,
+    verdict.labels.pod ?? '-',
+    verdict.usageBytes === null ? '-' : formatBytes(verdict.usageBytes),
+    verdict.limitBytes === null ? 'none' : formatBytes(verdict.limitBytes),
+    formatGrowth(verdict.slopeBytesPerHour),
+    formatEta(verdict),
+    verdict.pattern,
+  ]);
+  lines.push('', ...alignColumns([header, ...rows]));
+  if (healthy.length > shownHealthy.length) {
+    lines.push(`... and ${healthy.length - shownHealthy.length} more containers with no risk (use --format json for all)`);
+  }
+
+  for (const verdict of atRisk) {
+    lines.push('', `${verdict.severity.toUpperCase()} ${verdict.id} (${verdict.labels.pod ?? 'no pod label'})`);
+    for (const sentence of verdict.evidence) {
+      lines.push(`  - ${sentence}`);
+    }
+    const samples = evaluation.atRiskSamples.get(chartKey(verdict));
+    if (options.charts !== false && samples && samples.length > 1) {
+      lines.push(...chartForVerdict(verdict, samples).map((line) => `  ${line}`));
+    }
+  }
+
+  for (const warning of evaluation.warnings) {
+    lines.push('', `warning: ${warning}`);
+  }
+  return lines.join('\n');
+}
+
+/** Renders a backtest's notifications in time order. */
+export function backtestReportTable(result: BacktestResult): string {
+  const lines = [`Backtest: ${result.checks} hourly checks, ${result.notifications.length} notifications`];
+  if (result.notifications.length === 0) {
+    return lines.join('\n');
+  }
+  const header = ['AT', 'SEVERITY', 'KIND', 'CONTAINER', 'LIMIT REACHED', 'PATTERN'];
+  const rows = result.notifications.map((notification) => notificationRow(notification));
+  lines.push('', ...alignColumns([header, ...rows]));
+  return lines.join('\n');
+}
+
+function notificationRow(notification: Notification): string[] {
+  const eta =
+    notification.verdict && notification.severity !== 'resolved'
+      ? formatEta(notification.verdict)
+      : '-';
+  return [
+    formatInstant(notification.at).slice(0, 16).replace('T', ' '),
+    notification.severity.toUpperCase(),
+    notification.kind,
+    notification.id,
+    eta,
+    notification.verdict?.pattern ?? '-',
+  ];
+}
+
+function chartForVerdict(verdict: Verdict, samples: { t: number; v: number }[]): string[] {
+  const lastSample = samples[samples.length - 1];
+  const hasForecast = verdict.hoursToLimit !== null && verdict.slopeBytesPerHour !== null && verdict.slopeBytesPerHour > 0;
+  const forecastUntil = hasForecast ? lastSample.t + (verdict.hoursToLimit as number) * 3600 * 1.05 : null;
+  return renderChart(samples, {
+    limitBytes: verdict.limitBytes,
+    forecastUntil,
+    forecast: hasForecast
+      ? { fromT: lastSample.t, fromBytes: lastSample.v, slopeBytesPerHour: verdict.slopeBytesPerHour as number }
+      : null,
+  });
+}
+
+function alignColumns(rows: string[][]): string[] {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+}
