@@ -7,6 +7,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Node } from 'constructs';
 import { UsageError, parseBytes, parseDurationSeconds, parsePositiveNumber } from '../lambda/config/units';
 import { DEFAULT_CRITICAL_DAYS, DEFAULT_WARN_DAYS } from '../lambda/config/check-options';
+import { parseSelector } from '../lambda/queries/selector';
 import type { OomForecastProps } from './oom-forecast-props';
 import { defaultPrometheusAuth } from './parts/prometheus-access';
 import { missedRunWindowSeconds } from './schedule/run-interval';
@@ -70,13 +71,18 @@ export function readOomForecastContext(node: Node): OomForecastContext {
   const credentials = readCredentials(readText, prometheusUrl);
   const placement = readPlacement(read);
 
+  const selector = readText('selector');
+  parseSelector(selector, label('selector'));
+  const notifyTimeZone = readText('notifyTimeZone');
+
   const props: OomForecastContext['props'] = {
     prometheusUrl,
-    selector: readText('selector'),
+    selector,
     usageQuery: readText('usageQuery'),
     limitQuery: readText('limitQuery'),
     ...thresholds,
     schedule,
+    notifyTimeZone: notifyTimeZone === undefined ? undefined : checkTimeZone(notifyTimeZone, label('notifyTimeZone')),
     notifyEmails: parseEmailList(read('notifyEmails') ?? [], label('notifyEmails')),
     notifySms: parsePhoneList(read('notifySms') ?? [], label('notifySms')),
     prometheusAuth: credentials.auth,

@@ -54,12 +54,20 @@ export interface OomForecastProps {
   readonly criticalDays?: number;
 
   /**
-   * When the check runs. A cron expression may carry a time zone, which EventBridge Scheduler
-   * applies with daylight-saving time. Runs must be at most 3.5 days apart so the missed-run
-   * alarm can watch them.
+   * Schedule of the check. A cron expression may carry a time zone, which EventBridge Scheduler
+   * applies with daylight-saving time. Scheduler skips a run whose local time does not exist
+   * when the clocks go forward, and the synth warns about such runs. Runs must be at most
+   * 3.5 days apart so the missed-run alarm can watch them.
    * @default - ScheduleExpression.rate(Duration.hours(1)), in UTC
    */
   readonly schedule?: scheduler.ScheduleExpression;
+
+  /**
+   * IANA time zone whose local time alert messages show next to UTC, such as
+   * `09:00 BST (08:00 UTC)`.
+   * @default - the schedule's time zone when it is not UTC, otherwise UTC only
+   */
+  readonly notifyTimeZone?: string;
 
   /**
    * How long without a completed check before the missed-run alarm fires.
@@ -80,7 +88,7 @@ export interface OomForecastProps {
   readonly notifySms?: readonly string[];
 
   /**
-   * How the checker authenticates to Prometheus.
+   * Authentication of the checker to Prometheus.
    * @default - 'sigv4' for an Amazon Managed Service for Prometheus URL, otherwise 'none'
    */
   readonly prometheusAuth?: PrometheusAuth;
@@ -121,7 +129,7 @@ export interface OomForecastProps {
   readonly securityGroups?: readonly ec2.ISecurityGroup[];
 
   /**
-   * What happens to the history table when the stack or construct is deleted.
+   * Removal policy of the history table, applied when the stack or construct is deleted.
    * @default RemovalPolicy.RETAIN
    */
   readonly tableRemovalPolicy?: RemovalPolicy;

@@ -38,12 +38,12 @@ export class OomForecastStack extends Stack {
 
 /**
  * Imports a secret by ARN. Secrets Manager appends a dash and 6 characters to every secret
- * name, so an ARN that ends that way is taken as complete and granted exactly; any other is
- * a partial ARN, granted with the suffix wildcard.
+ * name, so an ARN that ends that way is taken as complete and granted exactly. Any other ARN
+ * is partial and is granted with the suffix wildcard.
  */
 function importSecret(scope: Construct, secretArn: string): secretsmanager.ISecret {
   // NOTE: a partial ARN whose name itself ends in a dash and 6 characters is taken as
-  // complete; the grant then misses the real ARN. Pass the complete ARN to avoid that.
+  // complete, so the grant misses the real ARN. Pass the complete ARN to avoid that.
   if (/-[A-Za-z0-9]{6}$/.test(secretArn)) {
     return secretsmanager.Secret.fromSecretCompleteArn(scope, 'PrometheusSecret', secretArn);
   }

@@ -35,7 +35,7 @@ export type { OomForecastAlarms } from './parts/alarms';
 export class OomForecast extends Construct {
   /** Alert state and history between checks. */
   public readonly table: dynamodb.Table;
-  /** Where memory alerts and the checker's own alarms are sent. */
+  /** Topic that receives the memory alerts and the checker's own alarms. */
   public readonly topic: sns.Topic;
   /** The checker. */
   public readonly function: nodejs.NodejsFunction;
@@ -50,21 +50,17 @@ export class OomForecast extends Construct {
     this.table = createHistoryTable(this, props.tableRemovalPolicy ?? RemovalPolicy.RETAIN);
     this.topic = createAlertTopic(this, { emails: props.notifyEmails ?? [], phoneNumbers: props.notifySms ?? [] });
     const deadLetterQueue = createDeadLetterQueue(this);
-    Validations.of(deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the schedule and of the function.',
-    });
 
-    const role = this.createRole(props, settings, serviceName);
+    const access = this.createRole(props, settings, serviceName);
     const checker = createCheckerFunction(this, {
       entry: props.entry,
       runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
       memorySizeMb: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.minutes(10),
       logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      environment: { ...this.checkEnvironment(props, settings, serviceName), ...role.environment },
+      environment: { ...this.checkEnvironment(props, settings, serviceName), ...access.environment },
       deadLetterQueue,
-      role: role.role,
+      role: access.role,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
@@ -109,12 +105,16 @@ export class OomForecast extends Construct {
     if (props.limit !== undefined) {
       environment.LIMIT = props.limit;
     }
+    if (settings.notifyTimeZone !== undefined) {
+      environment.NOTIFY_TIME_ZONE = settings.notifyTimeZone;
+    }
     return environment;
   }
 
   /**
-   * Creates the function's role with exactly what a check needs: the table, the topic (and
-   * its key), the metric namespace, and the Prometheus credentials or workspace.
+   * Creates the function's role with exactly what a check needs: the table, the topic and its
+   * key, and the Prometheus credentials or workspace. The log group and the dead-letter queue
+   * are granted where they are created.
    */
   private createRole(props: OomForecastProps, settings: ResolvedProps, serviceName: string): { role: iam.Role; environment: Record<string, string> } {
     const role = new iam.Role(this, 'FunctionRole', {
@@ -123,28 +123,13 @@ export class OomForecast extends Construct {
     });
     this.table.grantReadWriteData(role);
     this.topic.grantPublish(role);
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['cloudwatch:PutMetricData'],
-        // PutMetricData supports no resource-level permissions; the condition scopes it instead.
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
-      }),
-    );
+    // No cloudwatch:PutMetricData: Powertools Metrics writes the metrics in Embedded Metric
+    // Format to the log group, and CloudWatch extracts them from there.
+
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason: 'Publishing to the encrypted topic needs kms:GenerateDataKey* (topic.grantPublish adds it), and the statement names only the topic key.',
     });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: `cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the ${METRIC_NAMESPACE} namespace by the cloudwatch:namespace condition.`,
-    });
-    if (props.vpc) {
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM4',
-        reason: 'AWSLambdaVPCAccessExecutionRole holds the network-interface actions a function in a VPC needs; they support no resource-level scoping.',
-      });
-    }
 
     const environment = grantPrometheusAccess(this, role, {
       url: props.prometheusUrl,

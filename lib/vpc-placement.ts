@@ -16,7 +16,7 @@ export interface VpcPlacementIds {
  *
  * With subnet ids, the VPC and subnets are referenced by id and synth stays offline. With only
  * a VPC id, `Vpc.fromLookup` finds its private subnets, which needs AWS credentials and the
- * stack's account and Region at synth time (the CLI caches the answer in cdk.context.json).
+ * stack's account and Region at synth time (the CLI caches the result in cdk.context.json).
  */
 export function resolveVpcPlacement(scope: Construct, ids: VpcPlacementIds): Pick<OomForecastProps, 'vpc' | 'vpcSubnets' | 'securityGroups'> {
   if (ids.vpcId === undefined) {
@@ -26,7 +26,8 @@ export function resolveVpcPlacement(scope: Construct, ids: VpcPlacementIds): Pic
   const groupProps = securityGroups.length > 0 ? { securityGroups } : {};
 
   if (ids.subnetIds.length > 0) {
-    const vpc = ec2.Vpc.fromVpcAttributes(scope, 'Vpc', { vpcId: ids.vpcId, availabilityZones: [] });
+    // The zones matter only for picking subnets by type, which explicit subnets bypass.
+    const vpc = ec2.Vpc.fromVpcAttributes(scope, 'Vpc', { vpcId: ids.vpcId, availabilityZones: Stack.of(scope).availabilityZones });
     const subnets = ids.subnetIds.map((id, index) => ec2.Subnet.fromSubnetId(scope, `Subnet${index}`, id));
     return { vpc, vpcSubnets: { subnets }, ...groupProps };
   }

@@ -27,6 +27,8 @@ export interface GrowthModel {
   readonly fitQuality: number;
   /** Hours of data behind the rate. */
   readonly spanHours: number;
+  /** Standard error of `levelBytes`, which widens the forecast's interval. */
+  readonly levelErrorBytes: number;
   readonly basis: GrowthBasis;
 }
 
@@ -39,6 +41,15 @@ export function growthFromTrend(trend: Trend, basis: GrowthBasis): GrowthModel {
     levelTime: trend.referenceTime,
     fitQuality: trend.fitQuality,
     spanHours: trend.spanHours,
+    levelErrorBytes: levelError(trend),
     basis,
   };
+}
+
+/**
+ * Standard error of a line's value at the end of its data: for evenly spread samples with
+ * residual sigma σ, Var = σ²·(1/n + 3(n−1)/(n(n+1))) ≈ 4σ²/n, so the error is about 2σ/√n.
+ */
+function levelError(trend: Trend): number {
+  return (2 * trend.residualScaleBytes) / Math.sqrt(Math.max(trend.sampleCount, 1));
 }

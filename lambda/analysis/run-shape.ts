@@ -8,6 +8,7 @@ import { assessGrowth, isSignificant, type GrowthAssessment } from './growth-tes
 import { growthFromTrend, type GrowthModel } from './growth-model';
 import { spanHours } from './samples';
 import { findSpikes, type Spikes } from './spikes';
+import { detectLevelOff, type LevelOff } from './level-off';
 import { analyzeSteps, type StepAnalysis } from './steps';
 import { fitTrend, type Trend } from './trend';
 import { MIN_RUN_HOURS, MIN_RUN_SAMPLES } from './tuning';
@@ -37,6 +38,8 @@ export interface RunShape {
   readonly steps: StepAnalysis | null;
   readonly dailyCycle: DailyCycle | null;
   readonly spikes: Spikes | null;
+  /** A rise early in the run that levelled off, for a plateau without a short warm-up. */
+  readonly levelOff: LevelOff | null;
   /** Samples after the warm-up. */
   readonly settledSampleCount: number;
 }
@@ -56,6 +59,7 @@ export function classifyRunShape(samples: readonly Sample[], stepSeconds: number
     steps: null,
     dailyCycle: null,
     spikes: null,
+    levelOff: null,
     settledSampleCount: samples.length,
   };
   if (!isLongEnough(samples)) {
@@ -89,6 +93,10 @@ export function classifyRunShape(samples: readonly Sample[], stepSeconds: number
   }
   if (assessment.recentOnset !== null) {
     return { ...measured, pattern: 'linear-growth', growth: growthFromTrend(assessment.recentOnset, 'recent-onset') };
+  }
+  const levelOff = detectLevelOff(settled);
+  if (levelOff !== null) {
+    return { ...measured, pattern: 'plateau', levelOff };
   }
   if (assessment.isRising) {
     // A rise that slows down is a warm-up or a cache filling up; one that is neither steady nor

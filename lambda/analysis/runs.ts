@@ -9,36 +9,53 @@ import { findSharpDrops } from './sharp-drops';
 /** A restart event matches a new container id that starts within this many steps of it. */
 const EVENT_MATCH_STEPS = 1.5;
 
+/** The runs of a container, split into those of earlier pods and those of the live pod. */
+export interface Segmentation {
+  /** Runs of earlier pods of the workload, ordered by their pod's first sample. */
+  readonly earlierRuns: Run[];
+  /** Runs of the live pod, oldest first; the last one is the current run. */
+  readonly liveRuns: Run[];
+}
+
 /**
- * Splits a container's history into runs, oldest first. A run starts at a new pod, a new
- * container id, a restart counter increase that no container id explains, or a sharp drop.
- * Gaps in the data are not restarts and do not split a run.
+ * Splits a container's history into runs. A run starts at a new pod, a new container id, a
+ * restart counter increase that no container id explains, or a sharp drop. Gaps in the data
+ * are not restarts and do not split a run.
  *
  * @param limitBytes - the limit to judge sharp drops against, or null when there is none
  */
-export function splitRuns(history: ContainerHistory, limitBytes: number | null): Run[] {
-  const runs: Run[] = [];
-
+export function segmentHistory(history: ContainerHistory, limitBytes: number | null): Segmentation {
+  const earlierRuns: Run[] = [];
   const earlierPods = history.earlierPods
     .map((pod) => ({ pod: pod.pod, samples: cleanSamples(pod.samples) }))
     .filter((pod) => pod.samples.length > 0)
     .sort((a, b) => a.samples[0].t - b.samples[0].t);
   for (const pod of earlierPods) {
-    const firstReason = runs.length === 0 ? 'first' : 'new-pod';
-    runs.push(...splitSeries(pod.samples, [], firstReason, pod.pod, limitBytes));
+    const firstReason = earlierRuns.length === 0 ? 'first' : 'new-pod';
+    earlierRuns.push(...splitSeries(pod.samples, [], firstReason, pod.pod, limitBytes));
   }
 
+  const liveRuns: Run[] = [];
   const livePod = history.labels.pod ?? history.id;
   const liveSeries = liveContainerSeries(history);
   const unmatchedEvents = eventsWithoutNewContainerId(history.restarts, liveSeries, history.stepSeconds);
   liveSeries.forEach((samples, position) => {
     let firstReason: Run['startReason'] = 'new-container-id';
     if (position === 0) {
-      firstReason = runs.length === 0 ? 'first' : 'new-pod';
+      firstReason = earlierRuns.length === 0 ? 'first' : 'new-pod';
     }
-    runs.push(...splitSeries(samples, unmatchedEvents, firstReason, livePod, limitBytes));
+    liveRuns.push(...splitSeries(samples, unmatchedEvents, firstReason, livePod, limitBytes));
   });
-  return runs;
+  return { earlierRuns, liveRuns };
+}
+
+/**
+ * Splits a container's history into runs, oldest first: the runs of earlier pods, then those of
+ * the live pod. See `segmentHistory`.
+ */
+export function splitRuns(history: ContainerHistory, limitBytes: number | null): Run[] {
+  const { earlierRuns, liveRuns } = segmentHistory(history, limitBytes);
+  return [...earlierRuns, ...liveRuns];
 }
 
 /** Returns the live pod's series, one per container id, cleaned and ordered by their first sample. */
@@ -47,13 +64,6 @@ export function liveContainerSeries(history: ContainerHistory): Sample[][] {
     .map((samples) => cleanSamples(samples))
     .filter((samples) => samples.length > 0)
     .sort((a, b) => a[0].t - b[0].t);
-}
-
-/** Returns the runs of the live pod: the last runs, after any earlier pods. */
-export function liveRuns(runs: readonly Run[], history: ContainerHistory): Run[] {
-  const livePod = history.labels.pod ?? history.id;
-  const firstLive = runs.findIndex((run, index) => run.pod === livePod && runs.slice(index).every((later) => later.pod === livePod));
-  return firstLive < 0 ? [] : runs.slice(firstLive);
 }
 
 /** Restart events that no new container id explains: they split a series from within. */

@@ -6,6 +6,8 @@
 import type { Sample } from '../types';
 import { medianOr, robustSigma } from './robust';
 import {
+  SHARP_DROP_CLEAR_LEVEL_FRACTION,
+  SHARP_DROP_CLEAR_NOISE_MULTIPLE,
   SHARP_DROP_LEVEL_FRACTION,
   SHARP_DROP_LIMIT_FRACTION,
   SHARP_DROP_MIN_BYTES,
@@ -16,9 +18,9 @@ import {
 const MAX_EXCURSION_SAMPLES = 2;
 
 /**
- * Returns the indexes of the samples that follow a sharp drop: a fall larger than 25 % of the
- * previous value or 20 % of the limit, and larger than 4 robust sigmas of the run's
- * step-to-step changes.
+ * Returns the indexes of the samples that follow a sharp drop: a fall larger than 4 robust
+ * sigmas of the run's step-to-step changes and larger than 25 % of the previous value or 20 %
+ * of the limit, or larger than 8 sigmas and 10 % of the previous value.
  *
  * @param samples - one container's samples, sorted by time
  * @param limitBytes - the memory limit, or null when there is none
@@ -36,7 +38,10 @@ export function findSharpDrops(samples: readonly Sample[], limitBytes: number | 
   for (let index = 1; index < samples.length; index += 1) {
     const previous = samples[index - 1].v;
     const fall = previous - samples[index].v;
-    const isLarge = fall > SHARP_DROP_LEVEL_FRACTION * previous || (limitBytes !== null && fall > SHARP_DROP_LIMIT_FRACTION * limitBytes);
+    const isLarge =
+      fall > SHARP_DROP_LEVEL_FRACTION * previous ||
+      (limitBytes !== null && fall > SHARP_DROP_LIMIT_FRACTION * limitBytes) ||
+      (fall > SHARP_DROP_CLEAR_NOISE_MULTIPLE * noiseBytes && fall > SHARP_DROP_CLEAR_LEVEL_FRACTION * previous);
     if (fall > minimumFall && isLarge && !endsExcursion(samples, index, fall)) {
       drops.push(index);
     }

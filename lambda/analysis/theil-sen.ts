@@ -2,7 +2,6 @@
  * Theil–Sen line fit with Sen's confidence interval and the Mann–Kendall trend statistic, both
  * read from the same set of pairwise slopes.
  */
-import { quantileSorted } from 'simple-statistics';
 import { medianOr } from './robust';
 import { createSeededRandom } from './seeded-random';
 import { INTERVAL_Z, MAX_THEIL_SEN_PAIRS } from './tuning';
@@ -40,12 +39,13 @@ const PAIR_SAMPLE_SEED = 0x5eed;
 export function fitTheilSen(points: readonly Point[], maxPairs = MAX_THEIL_SEN_PAIRS): TheilSenFit | null {
   const n = points.length;
   const pairs = collectPairSlopes(points, maxPairs);
-  if (pairs.slopes.length === 0) {
+  if (pairs.count === 0) {
     return null;
   }
-  const slopes = pairs.slopes.sort((a, b) => a - b);
+  // A typed array sorts numerically without a comparator, several times faster on long series.
+  const slopes = pairs.slopes.subarray(0, pairs.count).sort();
 
-  const slope = quantileSorted(slopes, 0.5);
+  const slope = quantileOfSorted(slopes, 0.5);
   const intercept = medianOr(
     points.map((point) => point.y - slope * point.x),
     0,
@@ -53,26 +53,29 @@ export function fitTheilSen(points: readonly Point[], maxPairs = MAX_THEIL_SEN_P
 
   const fullPairCount = (n * (n - 1)) / 2;
   const varianceS = (n * (n - 1) * (2 * n + 5)) / 18;
-  const estimatedS = ((pairs.concordant - pairs.discordant) * fullPairCount) / slopes.length;
+  const estimatedS = ((pairs.concordant - pairs.discordant) * fullPairCount) / pairs.count;
   const kendallZ = varianceS > 0 ? estimatedS / Math.sqrt(varianceS) : 0;
 
   const halfWidthFraction = (INTERVAL_Z * Math.sqrt(varianceS)) / (2 * fullPairCount);
   const lowerFraction = Math.max(0, 0.5 - halfWidthFraction);
   const upperFraction = Math.min(1, 0.5 + halfWidthFraction);
-  const slopeInterval: [number, number] = [quantileSorted(slopes, lowerFraction), quantileSorted(slopes, upperFraction)];
+  const slopeInterval: [number, number] = [quantileOfSorted(slopes, lowerFraction), quantileOfSorted(slopes, upperFraction)];
 
   return { slope, intercept, slopeInterval, kendallZ };
 }
 
 interface PairSlopes {
-  readonly slopes: number[];
+  readonly slopes: Float64Array;
+  readonly count: number;
   readonly concordant: number;
   readonly discordant: number;
 }
 
 function collectPairSlopes(points: readonly Point[], maxPairs: number): PairSlopes {
   const n = points.length;
-  const slopes: number[] = [];
+  const fullPairCount = (n * (n - 1)) / 2;
+  const slopes = new Float64Array(Math.max(0, Math.min(fullPairCount, maxPairs)));
+  let count = 0;
   let concordant = 0;
   let discordant = 0;
 
@@ -82,7 +85,8 @@ function collectPairSlopes(points: readonly Point[], maxPairs: number): PairSlop
       return;
     }
     const dy = second.y - first.y;
-    slopes.push(dy / dx);
+    slopes[count] = dy / dx;
+    count += 1;
     if (dy * dx > 0) {
       concordant += 1;
     } else if (dy * dx < 0) {
@@ -90,26 +94,32 @@ function collectPairSlopes(points: readonly Point[], maxPairs: number): PairSlop
     }
   };
 
-  const fullPairCount = (n * (n - 1)) / 2;
   if (fullPairCount <= maxPairs) {
     for (let i = 0; i < n; i += 1) {
       for (let j = i + 1; j < n; j += 1) {
         addPair(points[i], points[j]);
       }
     }
-    return { slopes, concordant, discordant };
+    return { slopes, count, concordant, discordant };
   }
 
-  // Uniform pairs of distinct indices: every pair is equally likely, as in the full set.
+  // Uniform pairs of distinct indices: every pair is equally likely, as in the full set. The
+  // attempt cap only matters for points that share x, which cleaned samples never do.
   const random = createSeededRandom(PAIR_SAMPLE_SEED + n);
-  // The attempt cap only matters for points that share x, which cleaned samples never do.
-  for (let attempt = 0; slopes.length < maxPairs && attempt < maxPairs * 4; attempt += 1) {
+  for (let attempt = 0; count < maxPairs && attempt < maxPairs * 4; attempt += 1) {
     const i = Math.floor(random() * n);
     const j = Math.floor(random() * n);
-    if (i === j) {
-      continue;
+    if (i !== j) {
+      addPair(points[Math.min(i, j)], points[Math.max(i, j)]);
     }
-    addPair(points[Math.min(i, j)], points[Math.max(i, j)]);
   }
-  return { slopes, concordant, discordant };
+  return { slopes, count, concordant, discordant };
+}
+
+/** Quantile `p` of sorted values, interpolating linearly between neighbours. */
+function quantileOfSorted(sorted: Float64Array, p: number): number {
+  const position = (sorted.length - 1) * p;
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
 }

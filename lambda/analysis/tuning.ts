@@ -17,6 +17,14 @@ export const SHARP_DROP_LEVEL_FRACTION = 0.25;
 export const SHARP_DROP_LIMIT_FRACTION = 0.2;
 /** A sharp drop must also exceed this many robust standard deviations of the step-to-step change, so noise never splits a run. */
 export const SHARP_DROP_NOISE_MULTIPLE = 4;
+/**
+ * A fall of more than this many robust sigmas of the step-to-step change is clearly no noise,
+ * and ends a run from 10 % of the level on. This catches sawtooth drops at a high level, such as
+ * 200 MB from 1.1 GB when a leak lifts a recycled-worker sawtooth.
+ */
+export const SHARP_DROP_CLEAR_NOISE_MULTIPLE = 8;
+/** Smallest fall, as a fraction of the previous value, that ends a run when it is clearly no noise. */
+export const SHARP_DROP_CLEAR_LEVEL_FRACTION = 0.1;
 /** Falls smaller than this never end a run: tiny sidecars jitter by whole percents. */
 export const SHARP_DROP_MIN_BYTES = 4 * MIB;
 

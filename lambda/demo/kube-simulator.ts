@@ -36,11 +36,11 @@ interface PodSeries {
   readonly pod: string;
   readonly replicaSet: string;
   readonly limitBytes: number | null;
-  readonly workingSetById: Map<string, MetricSeries>;
-  readonly limit: MetricSeries | null;
-  readonly restarts: MetricSeries;
-  readonly lastTerminatedOom: MetricSeries;
-  readonly owner: MetricSeries;
+  readonly workingSetById: Map<string, GrowingSeries>;
+  readonly limit: GrowingSeries | null;
+  readonly restarts: GrowingSeries;
+  readonly lastTerminatedOom: GrowingSeries;
+  readonly owner: GrowingSeries;
 }
 
 /**
@@ -176,6 +176,11 @@ function replicaSetOwner(
   return owner;
 }
 
-function metric(name: string, labels: Record<string, string>): MetricSeries & { samples: { t: number; v: number }[] } {
+/** A series under construction: the same shape as MetricSeries, with samples still appendable. */
+interface GrowingSeries extends MetricSeries {
+  readonly samples: { t: number; v: number }[];
+}
+
+function metric(name: string, labels: Record<string, string>): GrowingSeries {
   return { name, labels, samples: [] };
 }

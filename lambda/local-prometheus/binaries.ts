@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 
 export type PrometheusBinary = 'prometheus' | 'promtool';
 
-/** Raised when `prometheus` or `promtool` is not installed; the message says how to install it. */
+/** Raised when `prometheus` or `promtool` is not installed. The message explains how to install it. */
 export class MissingBinaryError extends Error {
   constructor(readonly binary: PrometheusBinary) {
     super(

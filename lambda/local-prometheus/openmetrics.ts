@@ -4,8 +4,8 @@
  *
  * Rules for data generators:
  * - promtool needs the samples of one series in time order and the series of one metric name
- *   (one family) next to each other. `renderOpenMetrics` sorts and groups for you; the streaming
- *   writer checks and throws, because it never holds the whole data set.
+ *   (one family) next to each other. `renderOpenMetrics` sorts and groups for you. The streaming
+ *   writer checks and throws instead, because it never keeps the whole data set in memory.
  * - Prometheus looks back at most 5 minutes (`--query.lookback-delta`) from an instant for the
  *   latest sample of a series. A series meant to be live at an evaluation instant therefore needs
  *   a sample no more than 5 minutes before it: generate hourly points for the long history if

@@ -24,7 +24,7 @@ const DEFAULT_MAX_BLOCK_DURATION = '8760h';
 
 /** Options of {@link backfill}. */
 export interface BackfillOptions {
-  /** Longest block promtool may write, as a Prometheus duration. @default 8760h */
+  /** Maximum block length promtool may write, as a Prometheus duration. @default 8760h */
   readonly maxBlockDuration?: string;
 }
 

@@ -17,7 +17,7 @@ export type PrometheusAuth =
       readonly region: string;
       /** Signing name of the service. @default aps */
       readonly service?: string;
-      /** Where credentials come from. @default - the AWS SDK's default chain (environment, profile, web identity, container, instance) */
+      /** Credential provider. @default - the AWS SDK's default chain (environment, profile, web identity, container, instance) */
       readonly credentials?: AwsCredentialIdentityProvider;
     };
 

@@ -67,7 +67,7 @@ export interface PrometheusClient {
   readonly stats: PrometheusClientStats;
 }
 
-/** Warnings kept in stats; a backend may repeat one per chunk. */
+/** Maximum number of warnings kept in stats, because a backend may repeat one per chunk. */
 const MAX_WARNINGS = 20;
 
 interface ParsedBaseUrl {
@@ -116,7 +116,7 @@ function encodeQueryString(params: readonly [string, string][]): string {
   return params.map(([name, value]) => `${encode(name)}=${encode(value)}`).join('&');
 }
 
-/** The endpoint for messages: origin and path, without the query string. */
+/** Returns the endpoint for messages: origin and path, without the query string. */
 function endpointOf(url: URL): string {
   return `${url.origin}${url.pathname}`;
 }

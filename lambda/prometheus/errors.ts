@@ -7,7 +7,7 @@
 export type PrometheusErrorKind = 'unreachable' | 'timeout' | 'limit' | 'auth' | 'bad-query' | 'server';
 
 /**
- * Which query limit the backend enforced:
+ * The query limit that the backend enforced:
  * - `resolution`: too many points per series (Prometheus 11,000; VictoriaMetrics
  *   `-search.maxPointsPerTimeseries`);
  * - `samples`: too many samples or chunks loaded (Prometheus `--query.max-samples`, Mimir chunk limits);
@@ -29,7 +29,7 @@ export class PrometheusError extends Error {
   /** The backend's own error text, or the network error. */
   readonly backendMessage?: string;
   readonly kind: PrometheusErrorKind;
-  /** Which limit was hit, when `kind` is `limit`. */
+  /** The limit that was hit, when `kind` is `limit`. */
   readonly limit?: PrometheusLimit;
 
   constructor(fields: {
@@ -82,7 +82,7 @@ const LIMIT_ADVICE: Record<PrometheusLimit, string> = {
   rate: 'The backend rejected the request rate (HTTP 429); run checks less often or raise the rate limit.',
 };
 
-/** Longest backend text quoted in a message; an HTML error page can be huge. */
+/** Maximum length of backend text quoted in a message, because an HTML error page can be huge. */
 const MAX_QUOTED_CHARS = 500;
 
 function quote(text: string): string {
@@ -165,7 +165,12 @@ function adviceFor(kind: PrometheusErrorKind, status: number, limit: PrometheusL
  */
 export function errorFromResponse(url: string, status: number, body: unknown, query?: string): PrometheusError {
   const backendMessage = backendMessageOf(body);
-  const limit = status === 413 ? 'response-size' : status === 429 ? 'rate' : classifyLimitMessage(backendMessage);
+  let limit: PrometheusLimit | undefined = classifyLimitMessage(backendMessage);
+  if (status === 413) {
+    limit = 'response-size';
+  } else if (status === 429) {
+    limit = 'rate';
+  }
   const kind = kindOfStatus(status, limit, body);
   const quotedQuery = kind === 'bad-query' && query !== undefined ? ` Query: ${quote(query)}.` : '';
   const message =

@@ -1,8 +1,8 @@
 /**
- * Keeps queries within the limits of Prometheus-compatible backends: long ranges go out in
- * chunks of at most 11,000 points per series, and a query that a backend rejects for its size
- * is split (by a label such as namespace, or by time) and the pieces are stitched together.
- * A query that still fails throws: a failed query never turns into an empty result.
+ * Keeps queries within the limits of Prometheus-compatible backends. Long ranges go out in chunks
+ * of at most 11,000 points per series. A query that a backend rejects for its size is split, by a
+ * label such as namespace or by time, and the pieces are stitched together. A query that still
+ * fails throws, so a failed query never turns into an empty result.
  */
 import { PrometheusClient } from './client';
 import { PrometheusError, PrometheusLimit } from './errors';
@@ -129,6 +129,9 @@ export interface RangePlannerOptions {
   readonly concurrency?: number;
 }
 
+/** Label values for splitting an instant query come from the day before it, which covers its range selectors. */
+const INSTANT_LABEL_WINDOW_SECONDS = 86400;
+
 /** Limits that a smaller piece of the same query can pass. */
 const SPLITTABLE_LIMITS = new Set<PrometheusLimit>(['resolution', 'samples', 'series', 'response-size', 'query-length']);
 
@@ -171,13 +174,15 @@ function describeDuration(seconds: number): string {
 /** Splits pieces on limit errors and keeps the request budget of one planned query. */
 class PieceRunner {
   private requestsAfterLimit = 0;
-  private smallestPiece = '';
 
   constructor(
     private readonly client: PrometheusClient,
     private readonly maxRequestsAfterLimit: number,
     private readonly splitBy: LabelSplit | undefined,
+    /** Step of a range query; undefined for an instant query, which cannot be split in time. */
     private readonly stepSeconds: number | undefined,
+    /** How far back label values are listed: series that a range selector reads may have ended before the piece. */
+    private readonly labelWindowSeconds: number,
     private readonly send: (expr: string, piece: Piece) => Promise<PromSeries[]>,
     private readonly baseExpr: string,
   ) {}
@@ -236,7 +241,7 @@ class PieceRunner {
     try {
       this.requestsAfterLimit += 1;
       return await this.client.labelValues(splitBy.label, {
-        startSeconds: piece.startSeconds - (this.stepSeconds ?? 0),
+        startSeconds: piece.startSeconds - this.labelWindowSeconds,
         endSeconds: piece.endSeconds,
         match: splitBy.seriesSelector === undefined ? undefined : [splitBy.seriesSelector],
       });
@@ -247,16 +252,19 @@ class PieceRunner {
   }
 
   private exhausted(error: PrometheusError, piece: Piece): PrometheusError {
-    const pieceSize = [
-      this.stepSeconds === undefined ? undefined : describeDuration(piece.endSeconds - piece.startSeconds + this.stepSeconds),
-      piece.labelValues === undefined || this.splitBy === undefined ? undefined : `${piece.labelValues.length} ${this.splitBy.label} value(s)`,
-    ]
-      .filter((part) => part !== undefined)
-      .join(', ');
-    this.smallestPiece = pieceSize;
-    const after = this.requestsAfterLimit > 0 ? ` after splitting it into smaller pieces (${this.smallestPiece || 'no smaller piece possible'})` : '';
+    const pieceParts: string[] = [];
+    if (this.stepSeconds !== undefined) {
+      pieceParts.push(describeDuration(piece.endSeconds - piece.startSeconds + this.stepSeconds));
+    }
+    if (piece.labelValues !== undefined && this.splitBy !== undefined) {
+      pieceParts.push(`${piece.labelValues.length} ${this.splitBy.label} value(s)`);
+    }
+    const howSplit =
+      this.requestsAfterLimit > 0
+        ? `still rejected a piece of ${pieceParts.join(' and ')} after ${this.requestsAfterLimit} smaller requests`
+        : 'rejected the query, which cannot be split further';
     return new PrometheusError({
-      message: `${error.message.replace(/\.$/, '')}. The backend still rejected the query${after}; narrow the selector or shorten the lookback.`,
+      message: `${error.message} The backend ${howSplit}; narrow the selector or shorten the lookback.`,
       url: error.url,
       kind: 'limit',
       status: error.status,
@@ -282,12 +290,12 @@ async function mapWithConcurrency<T, R>(items: readonly T[], concurrency: number
 }
 
 /**
- * Runs a range query in chunks of at most 11,000 points per series, splits a piece that the
- * backend rejects for a limit (by the `splitBy` label for size limits, then in halves of time)
- * and stitches the results by label set.
+ * Runs a range query in chunks of at most 11,000 points per series and stitches the results by
+ * label set. A piece that the backend rejects for a limit is split: by the `splitBy` label for
+ * size limits, then in halves of time.
  *
- * @throws PrometheusError of kind `limit` naming the limit and URL when the smallest pieces still
- *   fail or the request budget is spent; any other failure as the client threw it
+ * @throws PrometheusError of kind `limit`, naming the limit and URL, when the smallest pieces still
+ *   fail or the request budget is spent. Other failures pass through as the client threw them.
  */
 export async function queryRangePlanned(
   client: PrometheusClient,
@@ -299,6 +307,7 @@ export async function queryRangePlanned(
     client,
     options.maxRequestsAfterLimit ?? 64,
     query.splitBy,
+    query.stepSeconds,
     query.stepSeconds,
     (expr, piece) => client.queryRange(expr, piece.startSeconds, piece.endSeconds, query.stepSeconds),
     query.expr,
@@ -324,6 +333,7 @@ export async function queryInstantPlanned(
     options.maxRequestsAfterLimit ?? 64,
     query.splitBy,
     undefined,
+    INSTANT_LABEL_WINDOW_SECONDS,
     (expr) => client.query(expr, query.timeSeconds),
     query.expr,
   );

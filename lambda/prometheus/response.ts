@@ -7,7 +7,7 @@ export interface PromSeries {
   readonly samples: Sample[];
 }
 
-/** What parsing found besides the series. */
+/** Counters that parsing updates besides returning the series. */
 export interface ParseCounts {
   samplesRead: number;
   /** Samples whose value was NaN, +Inf or -Inf; they are dropped. */

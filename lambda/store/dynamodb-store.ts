@@ -7,7 +7,7 @@ import { allStatePartitionKeys, idKey, statePartitionKey } from './dynamodb/tabl
 
 /** Where the store reports recoverable problems (unreadable items, stale writes skipped). */
 export interface StoreLogger {
-  warn(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details: Record<string, unknown>): void;
 }
 
 export interface DynamoDbHistoryStoreOptions {
@@ -25,6 +25,8 @@ export interface DynamoDbHistoryStoreOptions {
   readonly queryPageLimit?: number;
   /** @default - warnings are dropped */
   readonly logger?: StoreLogger;
+  /** Wall clock for the items' expiry, in Unix seconds. @default - the system clock */
+  readonly wallClockSeconds?: () => number;
 }
 
 /** What one save did. */
@@ -170,7 +172,7 @@ export class DynamoDbHistoryStore implements HistoryStore {
 
   /** @returns false when a newer state was already stored */
   private async putState(state: AlertState): Promise<boolean> {
-    const item = encodeStateItem(state, this.stateTtlSeconds);
+    const item = encodeStateItem(state, this.stateTtlSeconds, this.options.wallClockSeconds?.() ?? Date.now() / 1000);
     try {
       await this.client.send(
         new PutCommand({

@@ -19,7 +19,7 @@ export interface OomForecastAlarms {
   readonly deadLetters: cloudwatch.Alarm;
 }
 
-/** What the alarms watch and where they send. */
+/** Inputs of the alarms: what they watch and the topic they notify. */
 export interface AlarmSettings {
   readonly checker: lambda.IFunction;
   readonly topic: sns.ITopic;

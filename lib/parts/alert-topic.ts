@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
-/** Who receives the alerts. */
+/** Recipients of the alerts. */
 export interface AlertRecipients {
   readonly emails: readonly string[];
   readonly phoneNumbers: readonly string[];
@@ -43,8 +43,8 @@ export function createAlertTopic(scope: Construct, recipients: AlertRecipients):
 /**
  * Lets CloudWatch alarms whose names start with `alarmNamePrefix` publish to the encrypted
  * topic. CloudWatch acts as its service principal, so it needs sns:Publish in the topic policy
- * and kms:Decrypt with kms:GenerateDataKey* in the key policy; without the key grant the
- * alarms change state but no message is delivered.
+ * and kms:Decrypt with kms:GenerateDataKey* in the key policy. Without the key grant the
+ * alarms change state but deliver no message.
  */
 export function allowAlarmsToPublish(topic: sns.Topic, alarmNamePrefix: string): void {
   const alarmArnPattern = `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${alarmNamePrefix}*`;

@@ -1,18 +1,19 @@
-import { Aws, CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { nagFindingText } from '../nag-finding';
 
 /**
  * Creates the EventBridge Scheduler schedule that invokes the checker. Scheduler, unlike an
  * EventBridge rule, evaluates cron expressions in a time zone with daylight-saving time.
  *
- * The function receives an event shaped like an EventBridge scheduled event. `time` is the
+ * The function receives an event shaped like an EventBridge scheduled event. Its `time` is the
  * scheduled instant, which stays the same across Scheduler's delivery retries and Lambda's
- * retries, so the handler can use it as the key of the run; `id` changes with every attempt.
+ * retries, so the handler can use it as the key of the run. Its `id` changes with every attempt.
  */
 export function createCheckSchedule(
   scope: Construct,
@@ -37,10 +38,8 @@ export function createCheckSchedule(
     }),
     description: 'Lets EventBridge Scheduler invoke the oom-forecast checker',
   });
-  // cdk-nag names the finding after the function's logical id, so the acknowledgement must too.
-  const functionLogicalId: string = Stack.of(scope).resolve((checker.node.defaultChild as CfnElement).logicalId);
   Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+    id: `AwsSolutions-IAM5[Resource::${nagFindingText(scope, checker.functionArn)}:*]`,
     reason: 'LambdaInvoke grants invoke on the function ARN and on ARN:*, its versions and aliases; nothing else is granted.',
   });
 

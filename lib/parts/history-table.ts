@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 
-/** Name of the attribute that holds an item's expiry in Unix seconds. */
+/** Name of the attribute that contains an item's expiry in Unix seconds. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 /**

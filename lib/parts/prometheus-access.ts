@@ -2,12 +2,13 @@ import { ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { nagFindingText } from '../nag-finding';
 import type { PrometheusAuth } from '../settings/validators';
 
 /** Read-only query actions of Amazon Managed Service for Prometheus. */
 export const APS_QUERY_ACTIONS = ['aps:QueryMetrics', 'aps:GetLabels', 'aps:GetSeries', 'aps:GetMetricMetadata'];
 
-/** How the checker reaches Prometheus. */
+/** Settings of the checker's access to Prometheus. */
 export interface PrometheusAccessSettings {
   readonly url: string;
   readonly auth: PrometheusAuth;
@@ -15,7 +16,7 @@ export interface PrometheusAccessSettings {
   readonly region?: string;
 }
 
-/** Where an Amazon Managed Service for Prometheus URL points. */
+/** Region and workspace of an Amazon Managed Service for Prometheus URL. */
 export interface WorkspaceLocation {
   /** Region in the host name, when the host is an aps-workspaces endpoint. */
   readonly region?: string;
@@ -81,7 +82,7 @@ function grantWorkspaceQuery(scope: Construct, role: iam.Role, workspaceId: stri
     // NOTE: a SigV4 URL without /workspaces/<id> (a proxy in front of the workspace, say) can
     // only be granted every workspace of the Region, because the workspace is unknown here.
     Validations.of(policy).acknowledge({
-      id: 'AwsSolutions-IAM5',
+      id: `AwsSolutions-IAM5[Resource::${nagFindingText(scope, workspaceArn)}]`,
       reason: 'The Prometheus URL names no workspace id, so query access covers the workspaces of its Region; the actions are read-only queries.',
     });
   }

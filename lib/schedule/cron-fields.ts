@@ -7,7 +7,7 @@ import { UsageError } from '../../lambda/config/units';
 
 const WEEKDAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
-/** Which days a cron expression runs on. */
+/** Days on which a cron expression runs. */
 export type CronDays =
   | { readonly kind: 'every-day' }
   /** Days of the week, 0 = Sunday to 6 = Saturday, ascending. */
@@ -116,7 +116,12 @@ function expandNumericField(field: string, min: number, max: number, fieldName: 
 
     const first = isAll ? min : Number(match[1]);
     // `5/15` means from 5 to the end in steps of 15, `5` alone means only 5.
-    const last = isAll ? max : match[2] !== undefined ? Number(match[2]) : match[3] !== undefined ? max : first;
+    let last = first;
+    if (isAll || (match[2] === undefined && match[3] !== undefined)) {
+      last = max;
+    } else if (match[2] !== undefined) {
+      last = Number(match[2]);
+    }
     const step = match[3] !== undefined ? Number(match[3]) : 1;
     if (first < min || last > max || first > last || step < 1) {
       throw invalid();

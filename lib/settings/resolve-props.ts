@@ -6,7 +6,10 @@ import type { OomForecastProps } from '../oom-forecast-props';
 import { defaultPrometheusAuth } from '../parts/prometheus-access';
 import { missedRunWindowSeconds } from '../schedule/run-interval';
 import { ParsedSchedule, parseScheduleText } from '../schedule/schedule-text';
-import { PrometheusAuth, checkPrometheusUrl, checkRegion, parseEmailList, parsePhoneList } from './validators';
+import { parseSelector } from '../../lambda/queries/selector';
+import { PrometheusAuth, checkPrometheusUrl, checkRegion, checkTimeZone, parseEmailList, parsePhoneList } from './validators';
+
+const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
 
 /** The lookback of one check when none is given, as the CLI's `--lookback` default. */
 export const DEFAULT_LOOKBACK = '7d';
@@ -20,6 +23,8 @@ export interface ResolvedProps {
   readonly parsedSchedule: ParsedSchedule;
   readonly missedRunWindow: Duration;
   readonly prometheusAuth: PrometheusAuth;
+  /** Zone of local times in messages, or undefined for UTC only. */
+  readonly notifyTimeZone?: string;
 }
 
 /**
@@ -37,6 +42,9 @@ export function resolveProps(props: OomForecastProps): ResolvedProps {
   const criticalDays = parsePositiveNumber(String(props.criticalDays ?? DEFAULT_CRITICAL_DAYS), label('criticalDays'));
   checkDayOrder(warnDays, criticalDays, label('criticalDays'));
 
+  if (props.selector !== undefined) {
+    parseSelector(props.selector, label('selector'));
+  }
   const lookback = props.lookback ?? DEFAULT_LOOKBACK;
   parseDurationSeconds(lookback, label('lookback'));
   if (props.limit !== undefined) {
@@ -49,9 +57,17 @@ export function resolveProps(props: OomForecastProps): ResolvedProps {
   const parsedSchedule = parseScheduleText(schedule.expressionString, label('schedule'));
   const missedRunWindow = props.missedRunAlarmWindow ?? Duration.seconds(missedRunWindowSeconds(parsedSchedule, label('schedule')));
 
+  const scheduleZone = schedule.timeZone?.timezoneName;
+  const notifyTimeZone =
+    props.notifyTimeZone !== undefined
+      ? checkTimeZone(props.notifyTimeZone, label('notifyTimeZone'))
+      : scheduleZone !== undefined && !UTC_ZONES.has(scheduleZone)
+        ? scheduleZone
+        : undefined;
+
   const prometheusAuth = props.prometheusAuth ?? defaultPrometheusAuth(props.prometheusUrl);
   checkCredentials(prometheusAuth, props, label);
-  return { warnDays, criticalDays, lookback, schedule, parsedSchedule, missedRunWindow, prometheusAuth };
+  return { warnDays, criticalDays, lookback, schedule, parsedSchedule, missedRunWindow, prometheusAuth, notifyTimeZone };
 }
 
 /**

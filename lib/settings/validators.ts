@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../../lambda/config/units';
 
-/** How the checker authenticates to the Prometheus HTTP API. */
+/** Authentication mode of the checker towards the Prometheus HTTP API. */
 export type PrometheusAuth = 'none' | 'basic' | 'bearer' | 'sigv4';
 
 export const PROMETHEUS_AUTH_MODES: readonly PrometheusAuth[] = ['none', 'basic', 'bearer', 'sigv4'];
@@ -123,6 +123,13 @@ export function checkTimeZone(text: string, name: string): string {
   // Intl ignores case, but EventBridge Scheduler expects the spelling of the zone database.
   if (resolvedZone !== zone && resolvedZone.toLowerCase() === zone.toLowerCase()) {
     throw new UsageError(`${name} "${text}": write the time zone as ${resolvedZone}`);
+  }
+  // Abbreviations are legacy links that mislead: Node reads "BST" as Asia/Dhaka, not London.
+  if (!zone.includes('/') && zone !== 'UTC') {
+    throw new UsageError(
+      `${name} "${text}": expected a Region/City zone name such as Europe/London or America/New_York, or UTC; ` +
+        `abbreviations are ambiguous (this one is read as ${resolvedZone})`,
+    );
   }
   return zone;
 }

@@ -13,10 +13,15 @@ export function testContext(context: Record<string, unknown>): Record<string, un
   return { 'aws:cdk:bundling-stacks': [], ...context };
 }
 
+/** Builds the OomForecastStack from exactly `context`, plus the bundling switch. */
+export function buildStackFromContext(context: Record<string, unknown>): Stack {
+  const app = new App({ context: testContext(context) });
+  return new OomForecastStack(app, 'Test');
+}
+
 /** Builds the OomForecastStack from `context` (merged over BASE_CONTEXT). */
 export function buildStack(context: Record<string, unknown> = {}): Stack {
-  const app = new App({ context: testContext({ ...BASE_CONTEXT, ...context }) });
-  return new OomForecastStack(app, 'Test');
+  return buildStackFromContext({ ...BASE_CONTEXT, ...context });
 }
 
 /** Synthesises the OomForecastStack from `context` (merged over BASE_CONTEXT). */

@@ -16,8 +16,14 @@ export interface NotificationLedgerOptions {
    * @default 900
    */
   readonly staleClaimSeconds?: number;
-  /** @default - the system clock */
+  /** Clock of the claims' ages, in Unix seconds. @default - the system clock */
   readonly nowSeconds?: () => number;
+  /**
+   * Wall clock for the entries' expiry, in Unix seconds. DynamoDB compares `expiresAt` with its
+   * own clock, so the expiry counts from the later of this and `nowSeconds`.
+   * @default - the system clock
+   */
+  readonly wallClockSeconds?: () => number;
 }
 
 /** A claim this invocation holds on one notification. */
@@ -49,6 +55,7 @@ export class NotificationLedger {
   private readonly entryTtlSeconds: number;
   private readonly staleClaimSeconds: number;
   private readonly nowSeconds: () => number;
+  private readonly wallClockSeconds: () => number;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -57,6 +64,7 @@ export class NotificationLedger {
     this.entryTtlSeconds = options.entryTtlSeconds ?? DEFAULT_ENTRY_TTL_SECONDS;
     this.staleClaimSeconds = options.staleClaimSeconds ?? DEFAULT_STALE_CLAIM_SECONDS;
     this.nowSeconds = options.nowSeconds ?? (() => Date.now() / 1000);
+    this.wallClockSeconds = options.wallClockSeconds ?? (() => Date.now() / 1000);
   }
 
   /** Returns the ledger key of a notification: the UTC date comes from the check instant, not the clock. */
@@ -88,7 +96,7 @@ export class NotificationLedger {
               containerId: notification.id,
               checkAt: notification.at,
               eventId,
-              expiresAt: Math.ceil(nowSeconds + this.entryTtlSeconds),
+              expiresAt: Math.ceil(Math.max(nowSeconds, this.wallClockSeconds()) + this.entryTtlSeconds),
             },
             ConditionExpression: 'attribute_not_exists(pk) OR (#status = :sending AND claimedAt < :staleBefore)',
             ExpressionAttributeNames: { '#status': 'status' },

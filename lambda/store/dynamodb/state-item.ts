@@ -54,13 +54,17 @@ export interface StateItem {
  * {@link MAX_STORED_SLOPE_POINTS} slope points, non-finite numbers as null, and the oldest
  * points dropped until the item fits {@link MAX_STATE_ITEM_BYTES}.
  *
- * @param ttlSeconds - how long after `state.lastSeenAt` the item may expire
+ * @param ttlSeconds - how long after the container was last seen the item may expire
+ * @param writtenAtSeconds - wall-clock time of the write. DynamoDB compares `expiresAt` with its
+ *   own clock, so the expiry counts from the later of this and `state.lastSeenAt`: a state from
+ *   a check of a past instant (a backfill, a late retry) is not deleted as soon as it is written.
  */
-export function encodeStateItem(state: AlertState, ttlSeconds: number): StateItem {
+export function encodeStateItem(state: AlertState, ttlSeconds: number, writtenAtSeconds: number): StateItem {
   let history = state.slopeHistory.slice(-MAX_STORED_SLOPE_POINTS);
+  const expiresAt = Math.ceil(Math.max(state.lastSeenAt, writtenAtSeconds) + ttlSeconds);
 
   for (;;) {
-    const item = buildItem(state, history, ttlSeconds);
+    const item = buildItem(state, history, expiresAt);
     if (estimateItemBytes(item as unknown as Record<string, unknown>) <= MAX_STATE_ITEM_BYTES || history.length === 0) {
       return item;
     }
@@ -68,7 +72,7 @@ export function encodeStateItem(state: AlertState, ttlSeconds: number): StateIte
   }
 }
 
-function buildItem(state: AlertState, history: AlertState['slopeHistory'], ttlSeconds: number): StateItem {
+function buildItem(state: AlertState, history: AlertState['slopeHistory'], expiresAt: number): StateItem {
   const slopeBaseT = history.length > 0 ? history[0].t : state.lastSeenAt;
   return {
     pk: statePartitionKey(state.id),
@@ -85,7 +89,7 @@ function buildItem(state: AlertState, history: AlertState['slopeHistory'], ttlSe
     slopeOffsetsSeconds: history.map((point) => point.t - slopeBaseT),
     slopesBytesPerHour: history.map((point) => finiteOrNull(point.slopeBytesPerHour)),
     lastSeenAt: state.lastSeenAt,
-    expiresAt: Math.ceil(state.lastSeenAt + ttlSeconds),
+    expiresAt,
   };
 }
 

@@ -1,0 +1,143 @@
+/**
+ * Judges one live container: recognises what its memory does and forecasts when it reaches
+ * its limit. Pure: the same history and thresholds always give the same verdict.
+ */
+import type { ContainerHistory, Severity, Verdict } from '../types';
+import { classifyContainer, type Classification } from './classify';
+import { formatAgo, formatBytes, formatHours, formatPercent, formatTime } from './describe';
+import { forecastTimeToLimit, type Forecast } from './forecast';
+import { resolveLimit } from './limit';
+import { summarizeRestarts, type RestartSummary } from './restarts';
+import { segmentHistory } from './runs';
+import { SECONDS_PER_DAY } from './samples';
+import { decideSeverity, type SeverityHints, type SeverityThresholds } from './severity';
+import { lastLevel } from './shape-evidence';
+import { RECENT_OOM_KILL_HOURS } from './tuning';
+
+/** Days ahead at which a forecast warns and becomes critical. */
+export type AnalysisThresholds = SeverityThresholds;
+
+/** The highest sample of the last day at or above this fraction of the limit leaves too little headroom. */
+const HEADROOM_WARNING_FRACTION = 0.9;
+
+/**
+ * Analyses one container's history and returns its verdict. Every number in the verdict is
+ * finite: what cannot be computed is null.
+ *
+ * @param thresholds - warning and critical horizons in days
+ * @throws RangeError when a threshold is not a positive number of days
+ */
+export function analyzeContainer(history: ContainerHistory, thresholds: AnalysisThresholds): Verdict {
+  validateThresholds(thresholds);
+  const { limitBytes, note: limitNote } = resolveLimit(history.limitBytes);
+  const segmentation = segmentHistory(history, limitBytes);
+  const restarts = summarizeRestarts(history, segmentation.liveRuns, limitBytes);
+  const classification = classifyContainer({ history, limitBytes, segmentation, restarts });
+
+  const forecast = limitBytes !== null && classification.growth !== null ? forecastTimeToLimit(classification.growth, limitBytes, history.evaluatedAt) : null;
+  const liveSamples = segmentation.liveRuns.flatMap((run) => run.samples);
+  const current = segmentation.liveRuns[segmentation.liveRuns.length - 1];
+  const hints = severityHints(history, classification, restarts, limitBytes, liveSamples, current?.samples ?? []);
+  const severity = decideSeverity(classification.pattern, forecast?.hoursToLimit ?? null, thresholds, hints);
+
+  const evidence = [
+    ...(limitNote !== null ? [limitNote] : []),
+    ...classification.evidence,
+    ...forecastEvidence(forecast, limitBytes, classification),
+    ...historyEvidence(restarts, classification, severity, limitBytes, history.evaluatedAt),
+  ];
+  const lastCurrent = current?.samples[current.samples.length - 1];
+  const peakBytes = liveSamples.reduce((highest, sample) => Math.max(highest, sample.v), 0);
+
+  return {
+    id: history.id,
+    labels: history.labels,
+    usageBytes: finiteOrNull(lastCurrent?.v ?? null),
+    limitBytes,
+    slopeBytesPerHour: roundOrNull(classification.slopeBytesPerHour, 0),
+    hoursToLimit: roundOrNull(forecast?.hoursToLimit ?? null, 1),
+    hoursToLimitInterval: forecast === null ? null : [round(forecast.hoursToLimitInterval[0], 1), round(forecast.hoursToLimitInterval[1], 1)],
+    eta: forecast?.eta ?? null,
+    severity,
+    pattern: classification.pattern,
+    confidence: round(Math.min(1, Math.max(0, classification.confidence)), 2),
+    restarts: { total: restarts.total, oomKills: restarts.oomKills, perDay: round(restarts.perDay, 2) },
+    peakFractionOfLimit: limitBytes !== null && liveSamples.length > 0 ? round(peakBytes / limitBytes, 3) : null,
+    evidence,
+  };
+}
+
+function severityHints(
+  history: ContainerHistory,
+  classification: Classification,
+  restarts: RestartSummary,
+  limitBytes: number | null,
+  liveSamples: readonly { t: number; v: number }[],
+  currentSamples: readonly { t: number; v: number }[],
+): SeverityHints {
+  const dayAgo = history.evaluatedAt - SECONDS_PER_DAY;
+  const recentPeak = liveSamples.filter((sample) => sample.t > dayAgo).reduce((highest, sample) => Math.max(highest, sample.v), 0);
+  const recentKill = restarts.kills.some(
+    (kill) => kill.source !== 'restart-near-limit' && history.evaluatedAt - kill.t <= RECENT_OOM_KILL_HOURS * 3600,
+  );
+  return {
+    maskedLifetimeHours: classification.maskedLifetimeHours,
+    levelFraction: limitBytes !== null && currentSamples.length > 0 ? lastLevel(currentSamples) / limitBytes : null,
+    recentPeakNearLimit: limitBytes !== null && recentPeak >= HEADROOM_WARNING_FRACTION * limitBytes,
+    recentOomKill: recentKill,
+  };
+}
+
+function forecastEvidence(forecast: Forecast | null, limitBytes: number | null, classification: Classification): string[] {
+  if (forecast === null || limitBytes === null) {
+    return [];
+  }
+  const [earliest, latest] = forecast.hoursToLimitInterval;
+  const condition = classification.maskedLifetimeHours !== null || classification.growth?.basis === 'lifetimes' ? ' if not redeployed' : '';
+  return [
+    `reaches the ${formatBytes(limitBytes)} limit in about ${formatHours(forecast.hoursToLimit)}${condition} (90 % interval ${formatHours(earliest)} to ${formatHours(latest)}), around ${formatTime(Date.parse(forecast.eta) / 1000)}`,
+  ];
+}
+
+/** Mentions past OOM kills and restarts that the pattern does not already explain. */
+function historyEvidence(restarts: RestartSummary, classification: Classification, severity: Severity, limitBytes: number | null, evaluatedAt: number): string[] {
+  if (classification.pattern === 'oom-cycle' || classification.pattern === 'crash-loop') {
+    return [];
+  }
+  const kills = restarts.kills.filter((kill) => kill.source !== 'restart-near-limit');
+  const killCount = kills.reduce((sum, kill) => sum + kill.count, 0);
+  const noRisk = severity === 'none' ? '; no current risk' : '';
+  if (killCount > 0) {
+    const last = kills[kills.length - 1];
+    const when = killCount === 1 ? `1 OOM kill ${formatAgo(last.t, evaluatedAt)}` : `${killCount} OOM kills, the latest ${formatAgo(last.t, evaluatedAt)}`;
+    const peak = last.peakBytes !== null && limitBytes !== null ? ` at a peak of ${formatBytes(last.peakBytes)} (${formatPercent(last.peakBytes / limitBytes)} of the limit)` : '';
+    return [`${when}${peak}${noRisk}`];
+  }
+  if (restarts.total > 0) {
+    const last = restarts.restarts[restarts.restarts.length - 1];
+    const when = restarts.total === 1 ? `1 restart ${formatAgo(last.t, evaluatedAt)}` : `${restarts.total} restarts, the latest ${formatAgo(last.t, evaluatedAt)}`;
+    return [`${when}, not OOMKilled${noRisk}`];
+  }
+  return [];
+}
+
+function validateThresholds(thresholds: AnalysisThresholds): void {
+  for (const [name, days] of Object.entries({ warnDays: thresholds.warnDays, criticalDays: thresholds.criticalDays })) {
+    if (!Number.isFinite(days) || days <= 0) {
+      throw new RangeError(`${name} ${String(days)}: expected a positive number of days, such as 7 or 2.5`);
+    }
+  }
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function roundOrNull(value: number | null, digits: number): number | null {
+  return value === null || !Number.isFinite(value) ? null : round(value, digits);
+}
+
+function finiteOrNull(value: number | null): number | null {
+  return value === null || !Number.isFinite(value) ? null : value;
+}

@@ -1,0 +1,139 @@
+/**
+ * Restart and OOM-kill accounting for the live pod: restarts from the restart counter and from
+ * new container ids, and kills from OOMKilled reasons, from new containers that follow a peak
+ * at the limit, and from in-container drops at the limit (a worker killed inside the container).
+ */
+import type { ContainerHistory, Run } from '../types';
+import { medianOr } from './robust';
+import { peakSample, SECONDS_PER_DAY, SECONDS_PER_HOUR } from './samples';
+import { NEAR_LIMIT_FRACTION } from './tuning';
+
+/** How a kill was recognised. */
+export type KillSource =
+  /** The restart counter rose with the termination reason OOMKilled. */
+  | 'oom-killed'
+  /** A new container id followed a peak at the limit, and no restart event explains it. */
+  | 'new-container-at-limit'
+  /** A restart whose reason was not OOMKilled followed a peak at the limit. */
+  | 'restart-near-limit'
+  /** Memory fell sharply from the limit with no restart: a worker killed inside the container. */
+  | 'in-container-drop';
+
+/** One or more kills in one step. */
+export interface KillEvent {
+  /** Unix seconds of the step in which it happened. */
+  readonly t: number;
+  readonly count: number;
+  readonly source: KillSource;
+  /** Highest sample of the run that the kill ended, or null when unknown. */
+  readonly peakBytes: number | null;
+  /** Median of that run without its highest sample: the level before the final climb. */
+  readonly levelBeforeBytes: number | null;
+}
+
+/** A restart of the live pod's container. */
+export interface RestartRecord {
+  readonly t: number;
+  readonly count: number;
+  readonly oomKilled: boolean;
+}
+
+/** Restarts and kills of the live pod within the lookback. */
+export interface RestartSummary {
+  readonly total: number;
+  readonly oomKills: number;
+  readonly perDay: number;
+  /** Restarts, oldest first. */
+  readonly restarts: RestartRecord[];
+  /** Kills from every source, oldest first. */
+  readonly kills: KillEvent[];
+  /** Peaks of the live runs that ended in a container restart, oldest first. */
+  readonly restartedRunPeaks: number[];
+}
+
+/** A restart event belongs to a run boundary within this many steps. */
+const MATCH_STEPS = 1.5;
+
+/**
+ * Counts the restarts and kills of the live pod.
+ *
+ * @param liveRuns - the live pod's runs, from `segmentHistory`
+ * @param limitBytes - the limit, or null when there is none (then only OOMKilled reasons count as kills)
+ */
+export function summarizeRestarts(history: ContainerHistory, liveRuns: readonly Run[], limitBytes: number | null): RestartSummary {
+  const matchSeconds = MATCH_STEPS * history.stepSeconds;
+  const events = history.restarts.filter((event) => Number.isFinite(event.t) && event.count > 0);
+  const restarts: RestartRecord[] = events.map((event) => ({ t: event.t, count: event.count, oomKilled: event.oomKilled }));
+  const kills: KillEvent[] = [];
+  const restartedRunPeaks: number[] = [];
+  const reachedLimit = (peak: number | null): boolean => limitBytes !== null && peak !== null && peak >= NEAR_LIMIT_FRACTION * limitBytes;
+
+  const matchedEvents = new Set<number>();
+  for (let index = 1; index < liveRuns.length; index += 1) {
+    const run = liveRuns[index];
+    const ended = liveRuns[index - 1];
+    const boundaryTime = run.samples[0].t;
+    const peak = peakSample(ended.samples)?.v ?? null;
+    const levelBefore = levelBeforePeak(ended);
+
+    if (run.startReason === 'sharp-drop') {
+      if (reachedLimit(peak)) {
+        kills.push({ t: boundaryTime, count: 1, source: 'in-container-drop', peakBytes: peak, levelBeforeBytes: levelBefore });
+      }
+      continue;
+    }
+    restartedRunPeaks.push(peak ?? 0);
+
+    // The event's step may end anywhere from the old run's last sample to the new run's first.
+    const endedTime = ended.samples[ended.samples.length - 1].t;
+    const eventIndex = events.findIndex(
+      (event, position) => !matchedEvents.has(position) && event.t >= endedTime - matchSeconds && event.t <= boundaryTime + matchSeconds,
+    );
+    if (eventIndex < 0) {
+      // A new container id with no restart event: the counter was missed, so count it here.
+      const oomKilled = reachedLimit(peak);
+      restarts.push({ t: boundaryTime, count: 1, oomKilled });
+      if (oomKilled) {
+        kills.push({ t: boundaryTime, count: 1, source: 'new-container-at-limit', peakBytes: peak, levelBeforeBytes: levelBefore });
+      }
+      continue;
+    }
+
+    matchedEvents.add(eventIndex);
+    const event = events[eventIndex];
+    if (event.oomKilled) {
+      kills.push({ t: event.t, count: event.count, source: 'oom-killed', peakBytes: peak, levelBeforeBytes: levelBefore });
+    } else if (reachedLimit(peak)) {
+      kills.push({ t: event.t, count: event.count, source: 'restart-near-limit', peakBytes: peak, levelBeforeBytes: levelBefore });
+    }
+  }
+
+  events.forEach((event, position) => {
+    if (!matchedEvents.has(position) && event.oomKilled) {
+      kills.push({ t: event.t, count: event.count, source: 'oom-killed', peakBytes: null, levelBeforeBytes: null });
+    }
+  });
+
+  restarts.sort((a, b) => a.t - b.t);
+  kills.sort((a, b) => a.t - b.t);
+  const total = restarts.reduce((sum, restart) => sum + restart.count, 0);
+  const oomKills = restarts.reduce((sum, restart) => sum + (restart.oomKilled ? restart.count : 0), 0);
+  return { total, oomKills, perDay: total / observedDays(history, liveRuns), restarts, kills, restartedRunPeaks };
+}
+
+/** Days from the live pod's first sample to the evaluation, at least one hour. */
+export function observedDays(history: ContainerHistory, liveRuns: readonly Run[]): number {
+  const firstTime = liveRuns[0]?.samples[0]?.t ?? history.evaluatedAt;
+  return Math.max(history.evaluatedAt - firstTime, SECONDS_PER_HOUR) / SECONDS_PER_DAY;
+}
+
+function levelBeforePeak(run: Run): number | null {
+  if (run.samples.length < 2) {
+    return null;
+  }
+  const peak = peakSample(run.samples);
+  return medianOr(
+    run.samples.filter((sample) => sample !== peak).map((sample) => sample.v),
+    0,
+  );
+}

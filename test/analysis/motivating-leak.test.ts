@@ -1,0 +1,123 @@
+import { analyzeContainer } from '../../lambda/analysis/analyze';
+import { GIB, HOUR, MB, NOW } from './generators';
+import { nonFinitePaths } from './finite';
+import { leakAcrossRestart, leakHoursToLimit, leakWithRaisedLimit, motivatingLeak, recycledWorkersSawtooth, stepLeak } from './scenarios';
+
+const thresholds = { warnDays: 7, criticalDays: 2 };
+
+describe('motivating uwsgi leak (30 MB/h from 500 MB to a 6 GiB limit)', () => {
+  test.each([
+    { ageHours: 12, severity: 'none' },
+    { ageHours: 36, severity: 'warning' },
+    { ageHours: 100, severity: 'warning' },
+    { ageHours: 160, severity: 'critical' },
+  ] as const)('forecasts the limit within 5 % at $ageHours h old: $severity', ({ ageHours, severity }) => {
+    const verdict = analyzeContainer(motivatingLeak({ ageHours }), thresholds);
+    const truthHours = leakHoursToLimit(ageHours);
+
+    expect(verdict.pattern).toBe('linear-growth');
+    expect(verdict.slopeBytesPerHour).toBeCloseTo(30 * MB, -4);
+    expect(verdict.hoursToLimit).not.toBeNull();
+    expect(Math.abs((verdict.hoursToLimit ?? 0) - truthHours) / truthHours).toBeLessThan(0.05);
+    expect(verdict.severity).toBe(severity);
+  });
+
+  test('warns 2.5 days ahead of a 30 MB/h leak', () => {
+    const verdict = analyzeContainer(motivatingLeak({ ageHours: 138 }), thresholds);
+
+    expect(verdict.usageBytes).toBe(4640 * MB);
+    expect(verdict.limitBytes).toBe(6 * GIB);
+    expect(verdict.hoursToLimit).toBe(60.1);
+    expect(verdict.severity).toBe('warning');
+    expect(verdict.eta).toBe('2026-12-03T12:04:54Z');
+    expect(verdict.confidence).toBeGreaterThanOrEqual(0.9);
+    expect(verdict.evidence[0]).toBe('grows 28.6 MiB/h (687 MiB/day), steady for 5.8 days (fit R² 1.00)');
+  });
+
+  test('is critical and confident two days before the limit', () => {
+    const verdict = analyzeContainer(motivatingLeak({ ageHours: 175 }), thresholds);
+
+    expect(verdict.severity).toBe('critical');
+    expect(verdict.confidence).toBeGreaterThanOrEqual(0.8);
+    expect(verdict.hoursToLimit).toBeCloseTo(leakHoursToLimit(175), 0);
+  });
+
+  test('forecasts a noisy leak (σ 50 MB) within 5 % with an interval around it', () => {
+    const verdict = analyzeContainer(motivatingLeak({ ageHours: 120, noiseBytes: 50 * MB, seed: 7 }), thresholds);
+    const truthHours = leakHoursToLimit(120);
+
+    expect(verdict.pattern).toBe('linear-growth');
+    expect(Math.abs((verdict.hoursToLimit ?? 0) - truthHours) / truthHours).toBeLessThan(0.05);
+    const [earliest, latest] = verdict.hoursToLimitInterval ?? [0, 0];
+    expect(earliest).toBeLessThan(verdict.hoursToLimit ?? 0);
+    expect(latest).toBeGreaterThan(verdict.hoursToLimit ?? 0);
+    expect(verdict.severity).toBe('warning');
+  });
+
+  test('forecasts across gaps of several hours without splitting the run', () => {
+    const gaps = [
+      [NOW - 100 * HOUR, NOW - 92 * HOUR],
+      [NOW - 50 * HOUR, NOW - 44 * HOUR],
+      [NOW - 20 * HOUR, NOW - 15 * HOUR],
+    ] as const;
+    const verdict = analyzeContainer(motivatingLeak({ ageHours: 140, noiseBytes: 50 * MB, seed: 2, gaps }), thresholds);
+    const truthHours = leakHoursToLimit(140);
+
+    expect(verdict.pattern).toBe('linear-growth');
+    expect(verdict.restarts.total).toBe(0);
+    expect(Math.abs((verdict.hoursToLimit ?? 0) - truthHours) / truthHours).toBeLessThan(0.05);
+    expect(verdict.severity).toBe('warning');
+  });
+
+  test.each([
+    { name: 'a new container id', withContainerIds: true },
+    { name: 'the restart counter alone', withContainerIds: false },
+  ])('fits only the current run after an OOM kill told by $name', ({ withContainerIds }) => {
+    const verdict = analyzeContainer(leakAcrossRestart(withContainerIds), thresholds);
+    const truthHours = leakHoursToLimit(80);
+
+    expect(verdict.pattern).toBe('linear-growth');
+    expect(verdict.slopeBytesPerHour).toBeCloseTo(30 * MB, -5);
+    expect(Math.abs((verdict.hoursToLimit ?? 0) - truthHours) / truthHours).toBeLessThan(0.05);
+    expect(verdict.restarts).toEqual({ total: 1, oomKills: 1, perDay: 0.14 });
+    expect(verdict.severity).toBe('warning');
+    expect(verdict.evidence).toContain('1 OOM kill 3 days ago at a peak of 6.0 GiB (100 % of the limit)');
+  });
+
+  test('forecasts a step leak (+300 MB every 12 h) with the long-run slope', () => {
+    const verdict = analyzeContainer(stepLeak(), thresholds);
+    // The 20th step, 72 hours from now, is the first one above the limit.
+    const stepCrossingHours = 72;
+
+    expect(verdict.pattern).toBe('step-growth');
+    expect(verdict.slopeBytesPerHour).toBeCloseTo(25 * MB, -6);
+    expect(Math.abs((verdict.hoursToLimit ?? 0) - stepCrossingHours) / stepCrossingHours).toBeLessThan(0.1);
+    expect(verdict.severity).toBe('warning');
+    expect(verdict.evidence[1]).toBe('rises in 14 steps of about 281 MiB every 12 h; the forecast uses the long-run rate across steps');
+  });
+
+  test('forecasts against the current limit after the limit was raised', () => {
+    const verdict = analyzeContainer(leakWithRaisedLimit(), thresholds);
+    const truthHours = leakHoursToLimit(140, 8 * GIB);
+
+    expect(verdict.limitBytes).toBe(8 * GIB);
+    expect(Math.abs((verdict.hoursToLimit ?? 0) - truthHours) / truthHours).toBeLessThan(0.05);
+    expect(verdict.severity).toBe('warning');
+  });
+
+  test('stays silent on the 400–600 MB sawtooth after worker recycling', () => {
+    const verdict = analyzeContainer(recycledWorkersSawtooth(), thresholds);
+
+    expect(verdict.pattern).toBe('sawtooth');
+    expect(verdict.severity).toBe('none');
+    expect(verdict.hoursToLimit).toBeNull();
+    expect(verdict.eta).toBeNull();
+    expect(verdict.restarts.total).toBe(0);
+  });
+
+  test('produces only finite numbers', () => {
+    const verdicts = [motivatingLeak({ ageHours: 138 }), leakAcrossRestart(true), stepLeak(), recycledWorkersSawtooth()].map((history) => analyzeContainer(history, thresholds));
+
+    expect(nonFinitePaths(verdicts)).toEqual([]);
+  });
+});
