@@ -49,7 +49,10 @@ export async function evaluateCheck(
   });
   verdicts.sort(compareUrgency);
 
-  const decision = decideAlerts(previousStates, verdicts, atSeconds, policyOptions);
+  const decision = decideAlerts(previousStates, verdicts, atSeconds, {
+    warnHours: options.warnDays * 24,
+    ...policyOptions,
+  });
   return {
     evaluatedAt: atSeconds,
     verdicts,

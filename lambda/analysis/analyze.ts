@@ -9,7 +9,8 @@ import { forecastTimeToLimit, type Forecast } from './forecast';
 import { resolveLimit } from './limit';
 import { summarizeRestarts, type RestartSummary } from './restarts';
 import { segmentHistory } from './runs';
-import { SECONDS_PER_DAY } from './samples';
+import { medianOr } from './robust';
+import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from './samples';
 import { decideSeverity, type SeverityHints, type SeverityThresholds } from './severity';
 import { lastLevel } from './shape-evidence';
 import { RECENT_OOM_KILL_HOURS } from './tuning';
@@ -27,8 +28,9 @@ const HEADROOM_WARNING_FRACTION = 0.9;
  * @param thresholds - warning and critical horizons in days
  * @throws RangeError when a threshold is not a positive number of days
  */
-export function analyzeContainer(history: ContainerHistory, thresholds: AnalysisThresholds): Verdict {
+export function analyzeContainer(reported: ContainerHistory, thresholds: AnalysisThresholds): Verdict {
   validateThresholds(thresholds);
+  const history = withUsableStep(reported);
   const { limitBytes, note: limitNote } = resolveLimit(history.limitBytes);
   const segmentation = segmentHistory(history, limitBytes);
   const restarts = summarizeRestarts(history, segmentation.liveRuns, limitBytes);
@@ -119,6 +121,19 @@ function historyEvidence(restarts: RestartSummary, classification: Classificatio
     return [`${when}, not OOMKilled${noRisk}`];
   }
   return [];
+}
+
+/**
+ * Returns the history with a usable step: the reported one, else the median spacing of the live
+ * samples, else one hour. The step only matches events to samples and sizes windows, so an
+ * estimate is good enough.
+ */
+function withUsableStep(history: ContainerHistory): ContainerHistory {
+  if (Number.isFinite(history.stepSeconds) && history.stepSeconds > 0) {
+    return history;
+  }
+  const spacings = history.usageByContainerId.flatMap((samples) => samples.slice(1).map((sample, index) => sample.t - samples[index].t)).filter((spacing) => spacing > 0);
+  return { ...history, stepSeconds: medianOr(spacings, SECONDS_PER_HOUR) };
 }
 
 function validateThresholds(thresholds: AnalysisThresholds): void {

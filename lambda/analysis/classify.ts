@@ -20,7 +20,7 @@ import { analyzeSawtooth } from './sawtooth';
 import { describeRunShape, describeTooShort, lastLevel } from './shape-evidence';
 import { NEAR_LIMIT_FRACTION } from './tuning';
 
-/** What the analysis makes of a container, before the forecast and the severity. */
+/** The classification of a container: its pattern and growth, before the forecast and the severity. */
 export interface Classification {
   readonly pattern: Pattern;
   /** The growth to forecast from, or null when the container is not growing toward its limit. */
@@ -45,7 +45,7 @@ export interface ClassificationInput {
 const MASKED_PEAK_FRACTION = 0.8;
 
 /**
- * Classifies a container's memory.
+ * Classifies a container's memory from its runs and restarts.
  */
 export function classifyContainer(input: ClassificationInput): Classification {
   const { history, limitBytes, segmentation, restarts } = input;
@@ -65,8 +65,9 @@ export function classifyContainer(input: ClassificationInput): Classification {
   if (cycle !== null) {
     const restartsPerDay = restartsInLastDay(restarts, history.evaluatedAt, observedDays(history, segmentation.liveRuns));
     const growth = shape.pattern === 'linear-growth' || shape.pattern === 'step-growth' ? shape.growth : null;
+    const evidence = describeOomCycle(cycle, limitBytes, restartsPerDay, history.evaluatedAt, growth !== null);
     return {
-      ...plain('oom-cycle', clamp(0.6 + 0.1 * cycle.killCount, 0, 0.95), describeOomCycle(cycle, limitBytes, restartsPerDay, history.evaluatedAt)),
+      ...plain('oom-cycle', clamp(0.6 + 0.1 * cycle.killCount, 0, 0.95), evidence),
       growth,
       slopeBytesPerHour: currentSlope,
     };
@@ -87,10 +88,19 @@ export function classifyContainer(input: ClassificationInput): Classification {
     return { ...plain('sawtooth', confidence, evidence), slopeBytesPerHour: sawtooth.peakTrend?.slopeBytesPerHour ?? null };
   }
 
-  const lifetimes = summarizeLifetimes(previousLifetimes(segmentation, current), history.stepSeconds);
+  return classifyCurrentRun(segmentation, current, shape, currentSlope, limitBytes, history.stepSeconds);
+}
+
+/**
+ * Classifies a container by its current run, with its earlier lifetimes for a current run too
+ * short for a trend and for leaks that rollouts mask.
+ */
+function classifyCurrentRun(segmentation: Segmentation, current: Run, shape: RunShape, currentSlope: number | null, limitBytes: number, stepSeconds: number): Classification {
+  const lifetimes = summarizeLifetimes(previousLifetimes(segmentation, current), stepSeconds);
   // A live pod that already dropped sharply on its own behaves unlike its predecessors (workers
   // recycled since a fix, say), so their growth does not carry over to it.
   const livePodDropped = segmentation.liveRuns.some((run) => run.startReason === 'sharp-drop');
+
   let classification: Classification;
   if (shape.pattern !== 'insufficient-data') {
     classification = fromCurrentRun(current, shape, currentSlope, limitBytes);
@@ -114,8 +124,8 @@ function fromCurrentRun(current: Run, shape: RunShape, currentSlope: number | nu
 }
 
 /**
- * Classification of a current run too short for its own trend, from the earlier lifetimes: a
- * workload whose lifetimes grow alike is forecast with their rate from the current level; one
+ * Classifies a current run too short for its own trend from the earlier lifetimes. A workload
+ * whose lifetimes grow alike is forecast with their rate from the current level. A workload
  * whose lifetimes level off after a warm-up is a plateau, however steep the first hours look.
  */
 function fromLifetimes(current: Run, shape: RunShape, lifetimes: LifetimeSummary, limitBytes: number): Classification {
@@ -158,7 +168,7 @@ function fromLifetimes(current: Run, shape: RunShape, lifetimes: LifetimeSummary
   return plain('insufficient-data', 0.2, [tooShort]);
 }
 
-/** A container pinned near its limit, whatever its shape, is at the limit unless it is growing. */
+/** Marks a container pinned near its limit as `at-limit`, whatever its shape, unless it is growing. */
 function withAtLimit(classification: Classification, current: Run, limitBytes: number): Classification {
   const levelFraction = lastLevel(current.samples) / limitBytes;
   if (classification.growth !== null || levelFraction < NEAR_LIMIT_FRACTION) {

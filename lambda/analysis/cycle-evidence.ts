@@ -9,8 +9,9 @@ import { SECONDS_PER_DAY } from './samples';
  * Describes an OOM cycle.
  *
  * @param restartsPerDay - container restarts per day over the last day
+ * @param currentRunForecast - whether the current lifetime grows steadily enough for a forecast of its own
  */
-export function describeOomCycle(cycle: OomCycle, limitBytes: number, restartsPerDay: number, evaluatedAt: number): string[] {
+export function describeOomCycle(cycle: OomCycle, limitBytes: number, restartsPerDay: number, evaluatedAt: number, currentRunForecast: boolean): string[] {
   const days = Math.max(1, Math.ceil((evaluatedAt - cycle.firstKillAt) / SECONDS_PER_DAY));
   const peakText = describePeak(cycle, limitBytes);
   const evidence: string[] = [];
@@ -36,8 +37,9 @@ export function describeOomCycle(cycle: OomCycle, limitBytes: number, restartsPe
       evidence.push(`OOM-killed ${cycle.killCount} times in ${days} days, every ~${formatHours(cycle.medianIntervalHours)}, ${peakText}`);
       break;
   }
-  const last = cycle.kind === 'near-limit-restarts' ? 'last restart' : 'last kill';
-  evidence.push(`${last} ${formatAgo(cycle.lastKillAt, evaluatedAt)}; no time to the limit across restarts, because each lifetime already reaches it`);
+  const last = `${cycle.kind === 'near-limit-restarts' ? 'last restart' : 'last kill'} ${formatAgo(cycle.lastKillAt, evaluatedAt)}`;
+  const forecast = currentRunForecast ? 'the forecast covers the current lifetime only' : 'no time to the limit across restarts, because each lifetime already reaches it';
+  evidence.push(`${last}; ${forecast}`);
   return evidence;
 }
 

@@ -19,6 +19,9 @@ export interface Forecast {
  * Forecasts when `growth` reaches `limitBytes`: (limit − fitted level now) / slope. The fitted
  * level, not the last sample, is used so that one noisy sample does not move the forecast.
  *
+ * NOTE: the extrapolation is linear. Accelerating growth is forecast with its average rate, so
+ * the limit comes sooner than forecast.
+ *
  * @returns null when the growth is not positive, or reaches the limit only after 10 years
  */
 export function forecastTimeToLimit(growth: GrowthModel, limitBytes: number, evaluatedAt: number): Forecast | null {

@@ -8,7 +8,7 @@ import { medianOr, quantileOr } from './robust';
 import { classifyRunShape, isLongEnough } from './run-shape';
 import { peakSample, spanHours } from './samples';
 
-/** What the earlier lifetimes of a workload have in common. */
+/** Common traits of the earlier lifetimes of a workload. */
 export interface LifetimeSummary {
   /** Lifetimes long enough for a trend of their own. */
   readonly analyzedCount: number;

@@ -40,7 +40,7 @@ export interface OomCycle {
 
 /** A kill is recent enough to keep a cycle going within this many median intervals. */
 const RECENCY_INTERVALS = 2;
-/** Least allowance for recency, for loops whose median interval is zero. */
+/** Minimum recency allowance in hours, for loops whose median interval is zero. */
 const MIN_RECENCY_HOURS = 6;
 /** A daily cycle's kills are this close to a whole number of days apart. */
 const DAILY_TOLERANCE_HOURS = 3;
@@ -54,7 +54,7 @@ const SPIKE_BASELINE_FRACTION = 0.75;
  * the last one recent.
  *
  * @param kills - kills of the live pod, oldest first
- * @param stepSeconds - spacing of the samples; a kill happened within the step that ends at its time
+ * @param stepSeconds - spacing of the samples, because a kill happened within the step that ends at its time
  */
 export function detectOomCycle(kills: readonly KillEvent[], evaluatedAt: number, stepSeconds: number, limitBytes: number): OomCycle | null {
   const instants = kills.flatMap((kill) => Array.from({ length: kill.count }, () => kill.t));

@@ -57,6 +57,9 @@ const MATCH_STEPS = 1.5;
 /**
  * Counts the restarts and kills of the live pod.
  *
+ * NOTE: earlier pods have no restart events, so their kills are not counted. A workload whose
+ * pods were each OOM-killed once and then replaced shows as growth, not as an OOM cycle.
+ *
  * @param liveRuns - the live pod's runs, from `segmentHistory`
  * @param limitBytes - the limit, or null when there is none (then only OOMKilled reasons count as kills)
  */

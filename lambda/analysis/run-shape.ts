@@ -14,7 +14,7 @@ import { fitTrend, type Trend } from './trend';
 import { MIN_RUN_HOURS, MIN_RUN_SAMPLES } from './tuning';
 import { trimWarmUp, type WarmUp } from './warm-up';
 
-/** What a single run can look like; the container-level patterns build on these. */
+/** Shapes that a single run can take. The container-level patterns build on these. */
 export type RunPattern =
   | 'flat'
   | 'linear-growth'
@@ -99,8 +99,8 @@ export function classifyRunShape(samples: readonly Sample[], stepSeconds: number
     return { ...measured, pattern: 'plateau', levelOff };
   }
   if (assessment.isRising) {
-    // A rise that slows down is a warm-up or a cache filling up; one that is neither steady nor
-    // slowing down moved to a new level between calm stretches.
+    // A rise that slows down is a warm-up or a cache filling up. A rise that is neither steady
+    // nor slowing down moved to a new level between calm stretches.
     return { ...measured, pattern: assessment.isDecelerating ? 'plateau' : 'level-shift' };
   }
   if (assessment.isFalling) {
@@ -114,7 +114,7 @@ export function classifyRunShape(samples: readonly Sample[], stepSeconds: number
   return { ...measured, pattern: warmUp !== null ? 'plateau' : 'flat' };
 }
 
-/** Whether samples are enough for a run to get a trend of its own. */
+/** Returns whether samples are enough for a run to get a trend of its own. */
 export function isLongEnough(samples: readonly Sample[]): boolean {
   return samples.length >= MIN_RUN_SAMPLES && spanHours(samples) >= MIN_RUN_HOURS;
 }

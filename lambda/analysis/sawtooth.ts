@@ -1,7 +1,7 @@
 /**
  * Analysis of an in-container sawtooth: memory that climbs and then falls sharply without a
  * restart (recycled workers, garbage collection, a cache that is flushed). The climbs are no
- * leak as long as the peaks stay put; peaks that rise are one.
+ * leak as long as the peaks stay put, but peaks that rise are one.
  */
 import type { Run, Sample } from '../types';
 import { isSignificant } from './growth-test';
@@ -32,6 +32,9 @@ const PEAK_MIN_Z = 2.3;
 
 /**
  * Analyses the live pod's runs as a sawtooth.
+ *
+ * NOTE: only the peaks are tracked. Lows that rise under flat peaks (a live set growing under
+ * garbage collection) are not forecast until the peaks follow.
  *
  * @returns null when the live pod has fewer than two sharp drops, or none lately
  */

@@ -14,13 +14,13 @@ import {
   SHARP_DROP_NOISE_MULTIPLE,
 } from './tuning';
 
-/** Longest excursion, in samples, whose fall back to the earlier level is a spike rather than a drop. */
+/** Maximum length, in samples, of an excursion whose fall back to the earlier level is a spike rather than a drop. */
 const MAX_EXCURSION_SAMPLES = 2;
 
 /**
- * Returns the indexes of the samples that follow a sharp drop: a fall larger than 4 robust
- * sigmas of the run's step-to-step changes and larger than 25 % of the previous value or 20 %
- * of the limit, or larger than 8 sigmas and 10 % of the previous value.
+ * Returns the indexes of the samples that follow a sharp drop. A sharp drop is a fall larger
+ * than 4 robust sigmas of the run's step-to-step changes and larger than 25 % of the previous
+ * value or 20 % of the limit. A fall larger than 8 sigmas and 10 % of the previous value is one too.
  *
  * @param samples - one container's samples, sorted by time
  * @param limitBytes - the memory limit, or null when there is none

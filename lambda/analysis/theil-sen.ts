@@ -24,7 +24,7 @@ export interface TheilSenFit {
   readonly kendallZ: number;
 }
 
-/** Seed of the pair subsample: fixed, so that one input always gives one answer. */
+/** Seed of the pair subsample: fixed, so that one input always gives one result. */
 const PAIR_SAMPLE_SEED = 0x5eed;
 
 /**
@@ -33,6 +33,10 @@ const PAIR_SAMPLE_SEED = 0x5eed;
  *
  * The interval is Sen's rank interval: the slopes ranked (N ∓ z·√Var(S)) / 2 among the N
  * pairs, with Var(S) = n(n−1)(2n+5)/18.
+ *
+ * NOTE: Var(S) assumes independent residuals. Memory that wanders (a random walk around its
+ * trend) gets too narrow an interval and too large a z, so callers also check that both halves
+ * of a run agree before trusting a trend.
  *
  * @returns null for fewer than two points with distinct x
  */

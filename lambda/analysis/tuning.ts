@@ -40,7 +40,7 @@ export const TREND_MIN_Z = 3;
 /** A trend must move the memory by at least this many residual standard deviations over the run. */
 export const TREND_MIN_RISE_SIGMAS = 3;
 
-/** Longest warm-up after a container start that is left out of the trend. */
+/** Maximum warm-up after a container start that is left out of the trend. */
 export const WARM_UP_MAX_HOURS = 12;
 
 /** Kills whose median spacing is at most this many hours form an OOM cycle. */

@@ -35,7 +35,7 @@ const SETTLED_TOLERANCE_SIGMAS = 4;
 
 /**
  * Splits a run into warm-up and settled samples. The settled trend is the Theil–Sen line of the
- * run's second half; the warm-up is the opening stretch that lies far below that line, at most
+ * run's second half. The warm-up is the opening stretch that lies far below that line, at most
  * 12 hours and at most half the run. A run that starts on its trend has no warm-up.
  */
 export function trimWarmUp(samples: readonly Sample[]): SettledSamples {

@@ -72,7 +72,8 @@ export async function runDemo(output: DemoOutput): Promise<DemoOutcome> {
 
 function summarise(scenario: DemoScenario, notifications: Notification[]): DemoOutcome {
   const leakId = 'dojo/dojo-django/uwsgi';
-  const leakWarnings = notifications.filter((notification) => notification.id === leakId && notification.kind === 'new');
+  // The alert may stay open across an OOM kill, so the first message of each cycle can be a reminder.
+  const leakWarnings = notifications.filter((notification) => notification.id === leakId && notification.kind !== 'resolved');
 
   const leadHoursPerOomKill = scenario.oomKillSeconds.map((killSeconds, index) => {
     const previousKill = index === 0 ? -Infinity : scenario.oomKillSeconds[index - 1];

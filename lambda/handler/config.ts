@@ -4,7 +4,7 @@ import { parseBytes, parseDurationSeconds, parsePositiveNumber, UsageError } fro
 import { assertTimeZone } from '../notify/time-format';
 import { parseSelector } from '../queries/selector';
 
-/** How the Lambda authenticates to the metrics backend. */
+/** Authentication of the Lambda to the metrics backend. */
 export type PrometheusAuthSetting =
   | { readonly kind: 'none' }
   /** Credentials in a Secrets Manager secret: `{"username","password"}` for basic, `{"token"}` for bearer. */

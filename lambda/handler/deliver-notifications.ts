@@ -20,7 +20,7 @@ export interface DeliveryDependencies {
   readonly logger: DeliveryLogger;
 }
 
-/** What became of each notification of one check. */
+/** Outcome of each notification of one check. */
 export interface DeliveryResult {
   /** Sent in this invocation's message. */
   readonly publishedIds: string[];
@@ -38,9 +38,9 @@ export interface DeliveryResult {
 const MAX_CONCURRENT_CLAIMS = 10;
 
 /**
- * Sends the notifications of one check as a single SNS message, each at most once: every
- * notification is claimed in the ledger first, the claimed ones are published together, and the
- * claims are then marked sent, or released when SNS failed.
+ * Sends the notifications of one check as a single SNS message, each at most once. Every
+ * notification is claimed in the ledger first and the claimed ones are published together.
+ * Their claims are then marked sent, or released when SNS failed.
  *
  * The caller must not save the new alert state of a container whose notification is failed or
  * in flight: its previous state lets the next check decide, and send, again.

@@ -47,7 +47,10 @@ export async function resolvePrometheusAuth(setting: PrometheusAuthSetting, secr
       return { kind: 'sigv4', region: setting.region };
     default: {
       const fields = parseSecret(await secrets.secretString(setting.secretArn), setting.secretArn);
-      const kind = setting.kind === 'from-secret' ? (fields.token !== undefined ? 'bearer' : 'basic') : setting.kind;
+      let kind = setting.kind;
+      if (kind === 'from-secret') {
+        kind = fields.token !== undefined ? 'bearer' : 'basic';
+      }
       if (kind === 'bearer') {
         if (fields.token === undefined) {
           throw new Error(`secret ${setting.secretArn}: expected a JSON object with a "token" string for bearer authentication`);

@@ -21,7 +21,7 @@ export interface CheckRunDependencies {
   readonly nowSeconds: () => number;
 }
 
-/** What one scheduled check did, as logged and returned by the handler. */
+/** Counts and ids of one scheduled check, as logged and returned by the handler. */
 export interface CheckRunSummary {
   readonly evaluatedAt: string;
   readonly eventId: string | null;
@@ -50,9 +50,9 @@ export class CheckIncompleteError extends Error {
 }
 
 /**
- * Runs one scheduled check: loads the alert states, evaluates every container, delivers the
- * notifications (each at most once per container, severity, kind and UTC day), and saves the
- * states, except the new state of a container whose notification was not delivered.
+ * Runs one scheduled check. It loads the alert states, evaluates every container and delivers
+ * the notifications, each at most once per container, severity, kind and UTC day. Then it saves
+ * the states, except the new state of a container whose notification was not delivered.
  *
  * Delivery comes before the state write so that a failed write (DynamoDB unavailable, or an
  * item rejected as too large) never suppresses the warnings of the run.
@@ -74,7 +74,6 @@ export async function runScheduledCheck(
   try {
     const store = new DynamoDbHistoryStore(deps.documentClient, { tableName: config.tableName, logger });
     const previousStates = await store.load();
-    if (process.env.DEBUG_HANDLER) process.stderr.write(`LOADED ${previousStates.size} ${JSON.stringify(previousStates.get("dojo/dojo-django/uwsgi"))}\n`);
     const evaluation = await evaluateCheck(config.check, atSeconds, deps.prometheus, previousStates);
     for (const warning of evaluation.warnings) {
       logger.warn('check warning', { warning });

@@ -25,7 +25,7 @@ export function detailedEntry(notification: Notification, context: MessageContex
   lines.push(`  Changed: ${changeSentence(notification)}`);
   lines.push(`  ${podSentence(notification.labels)}`);
   if (verdict && verdict.evidence.length > 0) {
-    lines.push(`  Evidence: ${verdict.evidence.join(' ')}`);
+    lines.push(`  Evidence: ${verdict.evidence.join('; ')}`);
   }
   lines.push(`  Graph: ${graphUrl(notification, context)}`);
   if (notification.kind !== 'resolved') {

@@ -135,7 +135,7 @@ function omittedSummary(omitted: readonly Notification[]): string {
   );
 }
 
-/** Finds the largest count in [0, max] for which `fits` holds, assuming it holds for all smaller counts. */
+/** Finds the largest count in [0, max] for which `fits` is true, assuming it is true for all smaller counts. */
 function largestFitting(max: number, fits: (count: number) => boolean): number {
   let low = 0;
   let high = max;

@@ -1,7 +1,7 @@
 /**
  * The GSM 03.38 7-bit alphabet of SMS. A message of at most 160 characters from it fits one
- * SMS segment; a single character outside it switches the whole message to UCS-2, where one
- * segment holds only 70 characters.
+ * SMS segment. A single character outside it switches the whole message to UCS-2, which fits
+ * only 70 characters in a segment.
  */
 const GSM7_BASIC =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +

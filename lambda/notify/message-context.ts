@@ -1,6 +1,6 @@
 import type { Notification } from '../types';
 
-/** What the message formatter needs to know besides the notifications. */
+/** Settings of the message formatter besides the notifications. */
 export interface MessageContext {
   /** Unix seconds of the check. */
   readonly evaluatedAt: number;

@@ -3,7 +3,7 @@ import { formatBytes } from '../config/units';
 /** Runtimes whose memory settings a message can name. */
 export type Runtime = 'celery' | 'uwsgi' | 'gunicorn' | 'jvm' | 'nodejs' | 'generic';
 
-/** What a message suggests for one container. */
+/** Suggested fix for one container. */
 export interface RemediationHint {
   readonly runtime: Runtime;
   readonly text: string;

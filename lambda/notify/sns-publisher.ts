@@ -7,8 +7,8 @@ import type { AlertMessage } from './alert-message';
  * only for `critical`).
  *
  * @returns the message id that SNS assigned, proof that SNS accepted the message
- * @throws Error from the SDK when SNS rejects the request or cannot be reached, or when SNS
- *   answers without a message id
+ * @throws Error from the SDK when SNS rejects the request or cannot be reached, or when the SNS
+ *   response has no message id
  */
 export async function publishAlertMessage(sns: SNSClient, topicArn: string, message: AlertMessage): Promise<string> {
   const response = await sns.send(

@@ -1,7 +1,7 @@
 /**
  * Times in messages. Every instant is computed and stored as Unix seconds (UTC) and printed in
- * UTC with the zone written out; a local time may follow, with its own zone abbreviation, so a
- * reader never has to guess which clock a time is on, including on daylight-saving change days.
+ * UTC with the zone written out. A local time with its own zone abbreviation may follow. So a
+ * reader never has to guess the clock of a time, not even on daylight-saving change days.
  */
 
 /** Formats Unix seconds as `2026-12-03 07:00 UTC`, rounded to the minute. */
@@ -27,7 +27,7 @@ export function formatInstantForPeople(seconds: number, timeZone?: string): stri
 }
 
 /**
- * Checks that `timeZone` is an IANA zone this runtime knows.
+ * Checks that `timeZone` is an IANA zone that this runtime's time zone data contains.
  *
  * @throws RangeError naming the zone
  */

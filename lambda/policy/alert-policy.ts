@@ -14,6 +14,13 @@ export interface AlertPolicyOptions {
   readonly resolveChecks?: number;
   /** Hours after which a container no longer seen resolves and its state is dropped. @default 72 */
   readonly forgetAfterHours?: number;
+  /**
+   * The warning horizon in hours. An open alert resolves only once the forecast is beyond 1.5
+   * times this horizon (or gone), so a leak hovering at the horizon, or restarted by an OOM kill
+   * and climbing again, does not resolve and re-open.
+   * @default 168 (7 days)
+   */
+  readonly warnHours?: number;
 }
 
 /** What one pass of the policy decided. */
@@ -27,6 +34,9 @@ export interface AlertDecision {
 
 const SLOPE_HISTORY_LENGTH = 48;
 
+/** How far beyond the warning horizon a forecast must move before an open alert resolves. */
+const RESOLVE_HORIZON_FACTOR = 1.5;
+
 const SEVERITY_RANK: Record<Severity, number> = { none: 0, warning: 1, critical: 2 };
 
 /**
@@ -36,7 +46,7 @@ const SEVERITY_RANK: Record<Severity, number> = { none: 0, warning: 1, critical:
  *
  * The rules: a risk is confirmed over `confirmChecks` checks before the first message (critical
  * high-confidence verdicts and OOM loops at once); warning to critical escalates at once;
- * critical to warning is not announced; an unchanged open alert is repeated at most every
+ * critical to warning waits for the next reminder; an unchanged open alert is repeated at most every
  * `reminderHours`; an alert resolves after `resolveChecks` checks without risk.
  */
 export function decideAlerts(
@@ -49,6 +59,7 @@ export function decideAlerts(
   const reminderSeconds = (options.reminderHours ?? 24) * 3600;
   const resolveChecks = options.resolveChecks ?? 3;
   const forgetAfterSeconds = (options.forgetAfterHours ?? 72) * 3600;
+  const resolveBeyondHours = (options.warnHours ?? 168) * RESOLVE_HORIZON_FACTOR;
 
   const notifications: Notification[] = [];
   const changedStates: AlertState[] = [];
@@ -66,6 +77,7 @@ export function decideAlerts(
       confirmChecks,
       reminderSeconds,
       resolveChecks,
+      resolveBeyondHours,
     });
     changedStates.push(state);
     if (notification) {
@@ -92,6 +104,7 @@ interface ResolvedPolicyOptions {
   readonly confirmChecks: number;
   readonly reminderSeconds: number;
   readonly resolveChecks: number;
+  readonly resolveBeyondHours: number;
 }
 
 function decideForContainer(
@@ -104,6 +117,10 @@ function decideForContainer(
 
   if (!atRisk) {
     if (state.notifiedSeverity === 'none') {
+      return { state: { ...state, pendingChecks: 0, clearChecks: 0 }, notification: null };
+    }
+    const stillApproaching = verdict.hoursToLimit !== null && verdict.hoursToLimit <= options.resolveBeyondHours;
+    if (stillApproaching) {
       return { state: { ...state, pendingChecks: 0, clearChecks: 0 }, notification: null };
     }
     const clearChecks = state.clearChecks + 1;
@@ -138,14 +155,13 @@ function decideForContainer(
     return { state: { ...state, pendingChecks, clearChecks: 0 }, notification: null };
   }
 
-  // A reminder repeats the open alert's severity: a critical alert whose forecast eased to a
-  // warning stays critical until it resolves, so people are not told "warning" about it.
-  const severity = kind === 'reminder' && notifiedRank > verdictRank ? state.notifiedSeverity : verdict.severity;
+  // A reminder carries the current severity: after an OOM kill restarts a leaking container,
+  // the critical alert becomes a warning about the next kill, and a later climb escalates again.
   const notification: Notification = {
     at: atSeconds,
     id: verdict.id,
     labels: verdict.labels,
-    severity,
+    severity: verdict.severity,
     kind,
     hoursToLimit: verdict.hoursToLimit,
     previousHoursToLimit: state.lastHoursToLimit,
@@ -153,7 +169,7 @@ function decideForContainer(
   };
   const notifiedState: AlertState = {
     ...state,
-    notifiedSeverity: SEVERITY_RANK[severity as Severity] > notifiedRank ? (severity as Severity) : state.notifiedSeverity,
+    notifiedSeverity: verdict.severity,
     lastNotifiedAt: atSeconds,
     pendingChecks,
     clearChecks: 0,

@@ -151,6 +151,9 @@ function adviceFor(kind: PrometheusErrorKind, status: number, limit: PrometheusL
     case 'bad-query':
       return 'The backend rejected the PromQL expression; check a custom usage or limit query.';
     default:
+      if (status >= 200 && status < 300) {
+        return 'The response is not from a Prometheus HTTP API; check that the URL does not point at a login page or another service.';
+      }
       return status === 404
         ? 'Check that the URL is the base of a Prometheus HTTP API, including any path prefix such as /workspaces/<id> or /prometheus.'
         : 'The backend failed; it may be overloaded or restarting.';

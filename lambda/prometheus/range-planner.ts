@@ -261,10 +261,10 @@ class PieceRunner {
     }
     const howSplit =
       this.requestsAfterLimit > 0
-        ? `still rejected a piece of ${pieceParts.join(' and ')} after ${this.requestsAfterLimit} smaller requests`
-        : 'rejected the query, which cannot be split further';
+        ? `It still failed for a piece of ${pieceParts.join(' and ')} after ${this.requestsAfterLimit} smaller requests.`
+        : 'The query cannot be split into smaller pieces.';
     return new PrometheusError({
-      message: `${error.message} The backend ${howSplit}; narrow the selector or shorten the lookback.`,
+      message: `${error.message} ${howSplit}`,
       url: error.url,
       kind: 'limit',
       status: error.status,

@@ -38,7 +38,7 @@ export interface FetchedHistories {
  */
 const OWNER_STEP_SECONDS = 6 * 3600;
 
-/** Window for the latest limit sample: at least two steps and two hours, so sparse data still has one. */
+/** Returns the window for the latest limit sample: at least two steps and two hours, so sparse data still has one. */
 function limitWindowSeconds(stepSeconds: number): number {
   return Math.max(2 * stepSeconds, 7200);
 }

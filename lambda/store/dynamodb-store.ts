@@ -5,7 +5,7 @@ import { isConditionalCheckFailure } from './dynamodb/errors';
 import { decodeStateItem, encodeStateItem } from './dynamodb/state-item';
 import { allStatePartitionKeys, idKey, statePartitionKey } from './dynamodb/table-layout';
 
-/** Where the store reports recoverable problems (unreadable items, stale writes skipped). */
+/** Logger for recoverable problems of the store: unreadable items and skipped stale writes. */
 export interface StoreLogger {
   warn(message: string, details: Record<string, unknown>): void;
 }
@@ -13,9 +13,9 @@ export interface StoreLogger {
 export interface DynamoDbHistoryStoreOptions {
   readonly tableName: string;
   /**
-   * How long after a container was last seen its state item may expire. Longer than the
-   * policy's 72 hours before it forgets a container, so an outage of the check itself (no
-   * saves at all) does not wipe the history.
+   * Time after a container was last seen at which its state item may expire. It is longer than
+   * the 72 hours after which the policy drops an unseen container, so an outage of the check
+   * itself (no saves at all) does not wipe the history.
    * @default 1209600 (14 days)
    */
   readonly stateTtlSeconds?: number;
@@ -29,7 +29,7 @@ export interface DynamoDbHistoryStoreOptions {
   readonly wallClockSeconds?: () => number;
 }
 
-/** What one save did. */
+/** Outcome of one save. */
 export interface StateSaveResult {
   readonly written: number;
   readonly deleted: number;

@@ -5,7 +5,7 @@ import * as scenarios from './scenarios';
 
 const thresholds = { warnDays: 7, criticalDays: 2 };
 
-describe('start-up ramps and cache warm-up (C01)', () => {
+describe('start-up ramps and cache warm-up', () => {
   test('newest pod with 3 warm-up points is no leak', () => {
     const verdict = analyzeContainer(scenarios.warmUpAcrossRollouts(), thresholds);
 
@@ -45,7 +45,7 @@ describe('start-up ramps and cache warm-up (C01)', () => {
   });
 });
 
-describe('lingering series of a dead container (C04)', () => {
+describe('lingering series of a dead container', () => {
   const verdict = analyzeContainer(scenarios.lingeringDeadContainer(), thresholds);
 
   test('current value is the new container', () => {
@@ -72,7 +72,7 @@ describe('lingering series of a dead container (C04)', () => {
   });
 });
 
-describe('containers without a memory limit (C06)', () => {
+describe('containers without a memory limit', () => {
   test.each([
     { name: 'limit reported as 0', limitBytes: 0 },
     { name: 'limit reported as the cgroup v1 maximum', limitBytes: 9223372036854771712 },
@@ -101,7 +101,7 @@ describe('containers without a memory limit (C06)', () => {
   });
 });
 
-describe('runtime heap cap below the container limit (C07)', () => {
+describe('runtime heap cap below the container limit', () => {
   const verdict = analyzeContainer(scenarios.heapCapCrashLoop(), thresholds);
 
   test('is a crash loop, not healthy', () => {
@@ -125,7 +125,7 @@ describe('runtime heap cap below the container limit (C07)', () => {
   });
 });
 
-describe('hourly restart cron hides a sizing bug (C08)', () => {
+describe('hourly restart cron hides a sizing bug', () => {
   const verdict = analyzeContainer(scenarios.hourlyCronRestarts(), thresholds);
 
   test('is at risk, with the peak and the restart rate', () => {
@@ -141,7 +141,7 @@ describe('hourly restart cron hides a sizing bug (C08)', () => {
   });
 });
 
-describe('Celery worker in an OOM-kill loop (C10)', () => {
+describe('Celery worker in an OOM-kill loop', () => {
   const verdict = analyzeContainer(scenarios.celeryOomLoop(), thresholds);
 
   test('is a critical OOM cycle, not insufficient data', () => {
@@ -158,7 +158,7 @@ describe('Celery worker in an OOM-kill loop (C10)', () => {
   });
 });
 
-describe('workers killed inside the container (C11)', () => {
+describe('workers killed inside the container', () => {
   const verdict = analyzeContainer(scenarios.inContainerWorkerKills(), thresholds);
 
   test('is at risk as in-container OOM kills', () => {
@@ -171,7 +171,7 @@ describe('workers killed inside the container (C11)', () => {
   });
 });
 
-describe('nightly spike OOM (C13)', () => {
+describe('nightly spike OOM', () => {
   test.each([
     { name: 'peak samples', peakSamples: true, peak: 'peak = limit' },
     { name: 'point samples that miss the spike', peakSamples: false, peak: 'peak too short for the samples to show' },
@@ -186,7 +186,7 @@ describe('nightly spike OOM (C13)', () => {
   });
 });
 
-describe('leak masked by daily rollouts (C15)', () => {
+describe('leak masked by daily rollouts', () => {
   const verdict = analyzeContainer(scenarios.dailyRolloutsMaskLeak(), thresholds);
 
   test('reports the per-lifetime growth', () => {
@@ -208,7 +208,7 @@ describe('leak masked by daily rollouts (C15)', () => {
   });
 });
 
-describe('one old OOM kill (C17)', () => {
+describe('one old OOM kill', () => {
   const verdict = analyzeContainer(scenarios.oldOomKill(), thresholds);
 
   test('is no current risk', () => {

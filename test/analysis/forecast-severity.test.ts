@@ -85,17 +85,17 @@ describe('decideSeverity', () => {
     expect(decideSeverity('no-limit', 10, thresholds, { ...quiet, recentOomKill: true })).toBe('none');
   });
 
-  test('a masked leak is capped at a warning when the forecast exceeds a lifetime', () => {
+  test('masked leak capped at warning', () => {
     expect(decideSeverity('linear-growth', 44, thresholds, { ...quiet, maskedLifetimeHours: 23 })).toBe('warning');
     expect(decideSeverity('linear-growth', 20, thresholds, { ...quiet, maskedLifetimeHours: 23 })).toBe('critical');
   });
 
-  test('a fresh OOM kill or a peak near the limit is at least a warning', () => {
+  test('fresh OOM kill or high peak warns', () => {
     expect(decideSeverity('flat', null, thresholds, { ...quiet, recentOomKill: true })).toBe('warning');
     expect(decideSeverity('spikes', null, thresholds, { ...quiet, recentPeakNearLimit: true })).toBe('warning');
   });
 
-  test('pinned at 98 % of the limit is critical, at 96 % a warning', () => {
+  test('pinned level: 98 % critical, 96 % warning', () => {
     expect(decideSeverity('at-limit', null, thresholds, { ...quiet, levelFraction: 0.98 })).toBe('critical');
     expect(decideSeverity('at-limit', null, thresholds, { ...quiet, levelFraction: 0.96 })).toBe('warning');
   });
@@ -127,5 +127,23 @@ describe('analyzeContainer thresholds', () => {
     { thresholds: { warnDays: 7, criticalDays: Number.NaN }, message: 'criticalDays NaN: expected a positive number of days, such as 7 or 2.5' },
   ])('rejects $thresholds', ({ thresholds: bad, message }) => {
     expect(() => analyzeContainer(motivatingLeak({ ageHours: 10 }), bad)).toThrow(new RangeError(message));
+  });
+});
+
+describe('analyzeContainer input', () => {
+  test('infers a missing step from the samples', () => {
+    const history = { ...motivatingLeak({ ageHours: 138 }), stepSeconds: 0 };
+    const verdict = analyzeContainer(history, thresholds);
+
+    expect(verdict.hoursToLimit).toBe(60.1);
+  });
+
+  test('skips samples that are not finite', () => {
+    const history = motivatingLeak({ ageHours: 138 });
+    const samples = history.usageByContainerId[0].map((sample, index) => (index % 10 === 5 ? { t: sample.t, v: Number.NaN } : sample));
+    const verdict = analyzeContainer({ ...history, usageByContainerId: [samples] }, thresholds);
+
+    expect(verdict.hoursToLimit).toBe(60.1);
+    expect(verdict.usageBytes).toBe(4640 * MB);
   });
 });

@@ -42,7 +42,7 @@ describe('motivating uwsgi leak (30 MB/h from 500 MB to a 6 GiB limit)', () => {
     expect(verdict.hoursToLimit).toBeCloseTo(leakHoursToLimit(175), 0);
   });
 
-  test('forecasts a noisy leak (σ 50 MB) within 5 % with an interval around it', () => {
+  test('forecasts a noisy leak (σ 50 MB) within 5 %', () => {
     const verdict = analyzeContainer(motivatingLeak({ ageHours: 120, noiseBytes: 50 * MB, seed: 7 }), thresholds);
     const truthHours = leakHoursToLimit(120);
 

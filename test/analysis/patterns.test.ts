@@ -60,7 +60,7 @@ describe('pattern recognition', () => {
 
   test('slow leak forecasts about 9 days and so does not warn', () => {
     const verdict = analyzeContainer(scenarios.slowNoisyLeak(), thresholds);
-    // 300 MB + 2 MB/h × 168 h = 636 MB now; (1073.7 − 636) / 2 = 219 hours.
+    // 300 MB + 2 MB/h × 168 h = 636 MB now, and (1073.7 − 636) / 2 = 219 hours.
     expect(Math.abs((verdict.hoursToLimit ?? 0) - 219) / 219).toBeLessThan(0.05);
   });
 

@@ -20,7 +20,7 @@ export interface LeakOptions {
   readonly seed?: number;
 }
 
-/** The motivating leak: 30 MB/h from 500 MB toward a 6 GiB limit, 7-day lookback. */
+/** Builds the motivating leak: 30 MB/h from 500 MB toward a 6 GiB limit, 7-day lookback. */
 export function motivatingLeak(options: LeakOptions): ContainerHistory {
   const start = NOW - options.ageHours * HOUR;
   const from = Math.max(start, NOW - 7 * DAY);
@@ -40,9 +40,9 @@ export function leakHoursToLimit(ageHours: number, limitBytes = UWSGI_LIMIT_BYTE
 }
 
 /**
- * The motivating leak across an OOM kill 80 hours ago: the old container reached the limit, the
- * new one started again from 500 MB. With `withContainerIds` each container is its own series;
- * without, one series and the restart counter tell the restart.
+ * Builds the motivating leak across an OOM kill 80 hours ago: the old container reached the
+ * limit, and the new one started again from 500 MB. With `withContainerIds` each container is
+ * its own series. Without, one series and the restart counter show the restart.
  */
 export function leakAcrossRestart(withContainerIds: boolean): ContainerHistory {
   const killTime = NOW - 80 * HOUR;
@@ -54,19 +54,19 @@ export function leakAcrossRestart(withContainerIds: boolean): ContainerHistory {
   return containerHistory({ usageByContainerId, restarts, limitBytes: UWSGI_LIMIT_BYTES });
 }
 
-/** A step leak: +300 MB every 12 h from 500 MB, 7 days, 10 MB noise. */
+/** Builds a step leak: +300 MB every 12 h from 500 MB, 7 days, 10 MB noise. */
 export function stepLeak(): ContainerHistory {
   const start = NOW - 7 * DAY;
   const samples = sampleSeries((t) => LEAK_START_BYTES + 300 * MB * Math.floor((t - start) / (12 * HOUR)), { from: start, to: NOW, noiseBytes: 10 * MB, seed: 5 });
   return containerHistory({ usageByContainerId: [samples], limitBytes: UWSGI_LIMIT_BYTES });
 }
 
-/** The motivating leak, 140 h old, whose limit was raised in place from 4 GiB to 8 GiB 48 hours ago. */
+/** Builds the motivating leak, 140 h old, whose limit was raised in place from 4 GiB to 8 GiB 48 hours ago. */
 export function leakWithRaisedLimit(): ContainerHistory {
   return { ...motivatingLeak({ ageHours: 140, noiseBytes: 10 * MB, seed: 11 }), limitBytes: 8 * GIB };
 }
 
-/** After the fix: recycled uwsgi workers, a 400–600 MB sawtooth of 6-hour cycles under 2 GiB. */
+/** Builds the state after the fix: recycled uwsgi workers, a 400–600 MB sawtooth of 6-hour cycles under 2 GiB. */
 export function recycledWorkersSawtooth(peakRiseBytesPerHour = 0): ContainerHistory {
   const start = NOW - 7 * DAY;
   const noise = createSeededRandom(17);
@@ -82,22 +82,22 @@ export function recycledWorkersSawtooth(peakRiseBytesPerHour = 0): ContainerHist
   return containerHistory({ usageByContainerId: [samplePeakPerStep(value, start + HOUR, NOW)], limitBytes: 2 * GIB });
 }
 
-/** A JVM garbage-collection sawtooth: 1.0 → 1.5 GiB over 4 hours, then a collection, under 3 GiB. */
+/** Builds a JVM garbage-collection sawtooth: 1.0 → 1.5 GiB over 4 hours, then a collection, under 3 GiB. */
 export function garbageCollectionSawtooth(): ContainerHistory {
   const start = NOW - 5 * DAY;
   const samples = sampleSeries((t) => GIB + (((t - start) % (4 * HOUR)) / (4 * HOUR)) * 0.5 * GIB * (4 / 3), { from: start, to: NOW, noiseBytes: 5 * MIB, seed: 19 });
   return containerHistory({ id: 'shop/orders/jvm', usageByContainerId: [samples], limitBytes: 3 * GIB });
 }
 
-/** Warm-up of one pod: 450 − 300·exp(−h/1h) MiB plus N(0, 5 MiB). */
+/** Returns the warm-up of one pod: 450 − 300·exp(−h/1h) MiB plus noise. */
 function warmUpValue(ageHours: number, noise: number): number {
   return (450 - 300 * Math.exp(-ageHours)) * MIB + noise;
 }
 
 /**
- * Start-up ramp across rollouts: pods at day 1, 3 and 5 and 2 hours ago, each warming up to
- * 450 MiB under 1024 MiB. The live pod has 3 samples (150, 340, 409 MiB). With
- * `liveAgeHours` the live pod is older.
+ * Builds start-up ramps across rollouts: pods at day 1, 3 and 5 and 2 hours ago, each warming
+ * up to 450 MiB under 1024 MiB. The live pod has 3 samples (150, 340, 409 MiB), or more with a
+ * larger `liveAgeHours`.
  */
 export function warmUpAcrossRollouts(liveAgeHours = 2): ContainerHistory {
   const lookbackStart = NOW - 7 * DAY;
@@ -122,7 +122,7 @@ export function warmUpAcrossRollouts(liveAgeHours = 2): ContainerHistory {
   });
 }
 
-/** Bounded cycling cache: 40 → 130 MiB concave over 10 h, back to 40 MiB, for 7 days under 512 MiB. */
+/** Builds a bounded cycling cache: 40 → 130 MiB concave over 10 h, back to 40 MiB, for 7 days under 512 MiB. */
 export function boundedCacheCycles(): ContainerHistory {
   const start = NOW - 7 * DAY;
   const value = (t: number): number => {
@@ -133,7 +133,7 @@ export function boundedCacheCycles(): ContainerHistory {
   return containerHistory({ id: 'db/postgres/postgres', usageByContainerId: [samples], limitBytes: 512 * MIB });
 }
 
-/** A 24-hour traffic cycle of ±200 MB around 800 MB under 2 GiB, optionally on top of a leak. */
+/** Builds a 24-hour traffic cycle of ±200 MB around 800 MB under 2 GiB, optionally on top of a leak. */
 export function dailyCycle(leakBytesPerHour = 0): ContainerHistory {
   const start = NOW - 7 * DAY;
   const value = (t: number): number => 800 * MB + 200 * MB * Math.sin((2 * Math.PI * (t - 8 * HOUR)) / DAY) + (leakBytesPerHour * (t - start)) / HOUR;
@@ -141,47 +141,47 @@ export function dailyCycle(leakBytesPerHour = 0): ContainerHistory {
   return containerHistory({ id: 'web/frontend/node', usageByContainerId: [samples], limitBytes: 2 * GIB });
 }
 
-/** Flat 500 MB with isolated one-hour spikes to `spikeBytes`, under 2 GiB. */
+/** Builds flat 500 MB with isolated one-hour spikes to `spikeBytes`, under 2 GiB. */
 export function isolatedSpikes(spikeBytes = 1200 * MB): ContainerHistory {
   const spikeTimes = new Set([NOW - 130 * HOUR, NOW - 77 * HOUR, NOW - 20 * HOUR]);
   const samples = sampleSeries((t) => (spikeTimes.has(t) ? spikeBytes : 500 * MB), { from: NOW - 7 * DAY, to: NOW, noiseBytes: 5 * MB, seed: 37 });
   return containerHistory({ id: 'web/api/app', usageByContainerId: [samples], limitBytes: 2 * GIB });
 }
 
-/** A one-off jump from 400 MB to 700 MB 80 hours ago, flat before and after, under 2 GiB. */
+/** Builds a one-off jump from 400 MB to 700 MB 80 hours ago, flat before and after, under 2 GiB. */
 export function levelShift(): ContainerHistory {
   const samples = sampleSeries((t) => (t >= NOW - 80 * HOUR ? 700 * MB : 400 * MB), { from: NOW - 7 * DAY, to: NOW, noiseBytes: 5 * MB, seed: 41 });
   return containerHistory({ id: 'web/api/app', usageByContainerId: [samples], limitBytes: 2 * GIB });
 }
 
-/** A slow decline from 1200 MB to 900 MB over 7 days, under 2 GiB. */
+/** Builds a slow decline from 1200 MB to 900 MB over 7 days, under 2 GiB. */
 export function slowDecline(): ContainerHistory {
   const start = NOW - 7 * DAY;
   const samples = sampleSeries((t) => 1200 * MB - (300 * MB * (t - start)) / (7 * DAY), { from: start, to: NOW, noiseBytes: 10 * MB, seed: 43 });
   return containerHistory({ id: 'web/api/app', usageByContainerId: [samples], limitBytes: 2 * GIB });
 }
 
-/** Flat memory at `levelBytes` under `limitBytes`, with 10 MB noise. */
+/** Builds flat memory at `levelBytes` under `limitBytes`, with `noiseBytes` of noise. */
 export function flat(levelBytes = 400 * MB, limitBytes = 1 * GIB, noiseBytes = 10 * MB): ContainerHistory {
   const samples = sampleSeries(() => levelBytes, { from: NOW - 7 * DAY, to: NOW, noiseBytes, seed: 47 });
   return containerHistory({ id: 'web/api/app', usageByContainerId: [samples], limitBytes });
 }
 
-/** A slow leak hidden in noise: 2 MB/h from 300 MB with 20 MB noise, under 1 GiB. */
+/** Builds a slow leak hidden in noise: 2 MB/h from 300 MB with 20 MB noise, under 1 GiB. */
 export function slowNoisyLeak(): ContainerHistory {
   const start = NOW - 7 * DAY;
   const samples = sampleSeries((t) => 300 * MB + (2 * MB * (t - start)) / HOUR, { from: start, to: NOW, noiseBytes: 20 * MB, seed: 53 });
   return containerHistory({ id: 'web/api/app', usageByContainerId: [samples], limitBytes: GIB });
 }
 
-/** A cache that fills at 20 MB/h for 40 hours and then stays full, under 2 GiB. */
+/** Builds a cache that fills at 20 MB/h for 40 hours and then stays full, under 2 GiB. */
 export function cacheFillsThenStops(): ContainerHistory {
   const start = NOW - 7 * DAY;
   const samples = sampleSeries((t) => 300 * MB + 20 * MB * Math.min(40, (t - start) / HOUR), { from: start, to: NOW, noiseBytes: 5 * MB, seed: 59 });
   return containerHistory({ id: 'web/api/app', usageByContainerId: [samples], limitBytes: 2 * GIB });
 }
 
-/** A warm-up from 150 MB to 500 MB in 3 hours, then a real leak of 10 MB/h, under 2 GiB. */
+/** Builds a warm-up from 150 MB to 500 MB in 3 hours, then a real leak of 10 MB/h, under 2 GiB. */
 export function warmUpThenLeak(): ContainerHistory {
   const start = NOW - 60 * HOUR;
   const value = (t: number): number => {
@@ -193,8 +193,9 @@ export function warmUpThenLeak(): ContainerHistory {
 }
 
 /**
- * C04: the working set climbs 700 → 1018 MiB over 3 days until an OOM kill 2 minutes before the
- * evaluation. The dead container's series lingers, frozen at 1018 MiB, beside the new one at 150 MiB.
+ * Builds a dead container's lingering series. The working set climbs 700 → 1018 MiB over 3 days
+ * until an OOM kill 2 minutes before the evaluation. The dead container's series lingers, frozen
+ * at 1018 MiB, beside the new one at 150 MiB.
  */
 export function lingeringDeadContainer(): ContainerHistory {
   const evaluatedAt = NOW + 2 * 60;
@@ -211,7 +212,7 @@ export function lingeringDeadContainer(): ContainerHistory {
   });
 }
 
-/** C06: 400 MiB + 50 MiB/day over 14 days with a limit reported as `limitBytes`. */
+/** Builds 400 MiB + 50 MiB/day over 14 days with a limit reported as `limitBytes`. */
 export function unlimitedContainer(limitBytes: number | null): ContainerHistory {
   const start = NOW - 14 * DAY;
   const samples = sampleSeries((t) => 400 * MIB + (50 * MIB * (t - start)) / DAY, { from: start, to: NOW, noiseBytes: 2 * MIB, seed: 67 });
@@ -219,7 +220,7 @@ export function unlimitedContainer(limitBytes: number | null): ContainerHistory 
 }
 
 /**
- * C07: a Node.js crash loop. Each lifetime grows linearly from 300 to 560 MiB over about
+ * Builds a Node.js crash loop. Each lifetime grows linearly from 300 to 560 MiB over about
  * 96 minutes and ends with Error (not OOMKilled), about 15 times a day, under 1 GiB.
  */
 export function heapCapCrashLoop(): ContainerHistory {
@@ -248,7 +249,7 @@ export function heapCapCrashLoop(): ContainerHistory {
 }
 
 /**
- * C08: a cron restarts the container every hour at :00; within the hour the working set is
+ * Builds a container that a cron restarts every hour at :00. Within the hour the working set is
  * 1000 + 930·min(m, 55)/55 MiB under a 2000 MiB limit. Samples are peaks of the hour ending at :30.
  */
 export function hourlyCronRestarts(): ContainerHistory {
@@ -270,8 +271,8 @@ export function hourlyCronRestarts(): ContainerHistory {
 }
 
 /**
- * C10: a Celery worker OOM-killed every 2.5–4 minutes: hourly samples land anywhere in a
- * lifetime (uniform 150–2000 MiB), the restart counter rises 15–24 an hour with OOMKilled.
+ * Builds a Celery worker OOM-killed every 2.5–4 minutes. Hourly samples land anywhere in a
+ * lifetime (uniform 150–2000 MiB), and the restart counter rises 15–24 an hour with OOMKilled.
  */
 export function celeryOomLoop(): ContainerHistory {
   const random = createSeededRandom(73);
@@ -287,8 +288,8 @@ export function celeryOomLoop(): ContainerHistory {
 }
 
 /**
- * C11: gunicorn workers killed inside the container. The working set ramps over 8 hours to a
- * peak near 1000 MiB, drops by about 250 MiB in one sample, and repeats; the peaks drift up
+ * Builds gunicorn workers killed inside the container. The working set ramps over 8 hours to a
+ * peak near 1000 MiB, drops by about 250 MiB in one sample, and repeats. The peaks drift up
  * 20 MiB/day (capped below the 1024 MiB limit). No restarts.
  */
 export function inContainerWorkerKills(): ContainerHistory {
@@ -310,9 +311,9 @@ export function inContainerWorkerKills(): ContainerHistory {
 }
 
 /**
- * C13: a nightly cleanup spike from a flat 1.5 GiB to the 6 GiB limit at 03:00–03:03 UTC,
+ * Builds a nightly cleanup spike from a flat 1.5 GiB to the 6 GiB limit at 03:00–03:03 UTC,
  * OOMKilled and restarted every day for 14 days. Samples are taken at :30. With `peakSamples`
- * each sample is the peak of its hour (the 03:30 sample shows 6 GiB); without, point samples
+ * each sample is the peak of its hour, so the 03:30 sample shows 6 GiB. Without, point samples
  * miss the spike.
  */
 export function nightlySpikeOom(peakSamples: boolean): ContainerHistory {
@@ -335,7 +336,7 @@ export function nightlySpikeOom(peakSamples: boolean): ContainerHistory {
 }
 
 /**
- * C15: a deployment with 3 replicas rolled out every day for 14 days; each pod grows from
+ * Builds a deployment with 3 replicas rolled out every day for 14 days. Each pod grows from
  * 400 MiB at 300 MiB/day under 1024 MiB. The live pod is 6 hours old, at about 475 MiB.
  */
 export function dailyRolloutsMaskLeak(): ContainerHistory {
@@ -367,7 +368,7 @@ export function dailyRolloutsMaskLeak(): ContainerHistory {
   });
 }
 
-/** C17: one OOM kill on day 1 of 14, then flat at 400 of 1024 MiB; the restart counter stays at 1. */
+/** Builds one OOM kill on day 1 of 14, then flat at 400 of 1024 MiB. The restart counter stays at 1. */
 export function oldOomKill(): ContainerHistory {
   const start = NOW - 14 * DAY;
   const killTime = start + DAY;

@@ -37,17 +37,24 @@ interface Captured {
   readonly logs: string[];
 }
 
-/** A handler wired to DynamoDB Local, the backfilled Prometheus and the SNS stub, with a clock the test moves. */
-async function newHarness(documentClient?: (real: DynamoDBDocumentClient) => DynamoDBDocumentClient) {
+/** How the harness's DynamoDB client treats state writes. */
+type StateWrites = 'normal' | 'failing' | 'oversized';
+
+/**
+ * A handler wired to DynamoDB Local, the backfilled Prometheus and the SNS stub, with a clock
+ * the test moves and a switch that makes state writes fail.
+ */
+async function newHarness() {
   tableCount += 1;
   const tableName = `handler-${tableCount}`;
   await createHistoryTable(dynamo.client, tableName);
   sns.publishes.length = 0;
 
   let clockSeconds = CHECK_AT;
+  let stateWrites: StateWrites = 'normal';
   const captured: Captured = { metrics: [], logs: [] };
   const handler = createHandler({
-    documentClient: documentClient ? documentClient(dynamo.documentClient) : dynamo.documentClient,
+    documentClient: withStateWrites(dynamo.documentClient, () => stateWrites),
     sns: sns.client(),
     prometheus: prometheus.client(),
     logger: new Logger({ serviceName: 'oom-forecast', logLevel: 'INFO' }),
@@ -78,27 +85,7 @@ async function newHarness(documentClient?: (real: DynamoDBDocumentClient) => Dyn
       resources: ['arn:aws:events:us-east-1:123456789012:rule/oom-forecast-hourly'],
       detail: {},
     };
-    if (process.env.DEBUG_HANDLER) process.stderr.write(`STATE ${JSON.stringify(await storedState('dojo/dojo-django/uwsgi'))}\n`);
-    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
-      jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-        const text = args.map(String).join(' ');
-        if (method === 'log' && text.includes('"_aws"')) {
-          captured.metrics.push(JSON.parse(text));
-        } else {
-          captured.logs.push(text);
-        }
-      }),
-    );
-    try {
-      const r = await handler(event, lambdaContext());
-      if (process.env.DEBUG_HANDLER) process.stderr.write(`INVOKE ${hour} ${options.delaySeconds} ${JSON.stringify(r)}\n`);
-      return r;
-    } catch (e) {
-      if (process.env.DEBUG_HANDLER) process.stderr.write(`INVOKE ${hour} ${options.delaySeconds} THROW ${(e as Error).message} ${JSON.stringify((e as {summary?: unknown}).summary)}\n`);
-      throw e;
-    } finally {
-      spies.forEach((spy) => spy.mockRestore());
-    }
+    return captureConsole(captured, () => handler(event, lambdaContext()));
   };
 
   const storedState = async (id: string): Promise<Record<string, unknown> | undefined> => {
@@ -114,7 +101,50 @@ async function newHarness(documentClient?: (real: DynamoDBDocumentClient) => Dyn
     return undefined;
   };
 
-  return { tableName, invoke, captured, storedState };
+  const setStateWrites = (mode: StateWrites): void => {
+    stateWrites = mode;
+  };
+
+  return { tableName, invoke, captured, storedState, setStateWrites };
+}
+
+/**
+ * Wraps the DynamoDB client to break state writes. In `failing` mode every state write fails as
+ * a lost connection would. In `oversized` mode every state item is padded past DynamoDB's 400 KB
+ * limit, so DynamoDB Local itself rejects the write. Ledger requests always pass through.
+ */
+function withStateWrites(real: DynamoDBDocumentClient, mode: () => StateWrites): DynamoDBDocumentClient {
+  return {
+    send: async (command: unknown) => {
+      const isStateWrite = command instanceof PutCommand && String(command.input.Item?.pk).startsWith('states#');
+      if (isStateWrite && mode() === 'failing') {
+        throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      }
+      if (isStateWrite && mode() === 'oversized') {
+        return real.send(new PutCommand({ ...command.input, Item: { ...command.input.Item, padding: 'x'.repeat(410 * 1024) } }));
+      }
+      return real.send(command as never);
+    },
+  } as unknown as DynamoDBDocumentClient;
+}
+
+/** Runs `run` with the console captured: EMF metric documents and log lines. */
+async function captureConsole<T>(captured: Captured, run: () => Promise<T>): Promise<T> {
+  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      const text = args.map(String).join(' ');
+      if (method === 'log' && text.includes('"_aws"')) {
+        captured.metrics.push(JSON.parse(text));
+      } else {
+        captured.logs.push(text);
+      }
+    }),
+  );
+  try {
+    return await run();
+  } finally {
+    spies.forEach((spy) => spy.mockRestore());
+  }
 }
 
 function lambdaContext(): Context {
@@ -141,32 +171,6 @@ function metricValues(captured: Captured, name: string): unknown[] {
 
 function successful(publishes: RecordedPublish[]): RecordedPublish[] {
   return publishes.filter((publish) => publish.messageId !== null);
-}
-
-/** A client whose state writes fail with `error`, while every other request reaches DynamoDB Local. */
-function failingStateWrites(error: () => Error): (real: DynamoDBDocumentClient) => DynamoDBDocumentClient {
-  return (real) =>
-    ({
-      send: async (command: unknown) => {
-        if (command instanceof PutCommand && String(command.input.Item?.pk).startsWith('states#')) {
-          throw error();
-        }
-        return real.send(command as never);
-      },
-    }) as unknown as DynamoDBDocumentClient;
-}
-
-/** A client that pads every state item past DynamoDB's 400 KB limit, so DynamoDB Local itself rejects the write. */
-function oversizedStateWrites(real: DynamoDBDocumentClient): DynamoDBDocumentClient {
-  return {
-    send: async (command: unknown) => {
-      if (command instanceof PutCommand && String(command.input.Item?.pk).startsWith('states#')) {
-        const padded = new PutCommand({ ...command.input, Item: { ...command.input.Item, padding: 'x'.repeat(410 * 1024) } });
-        return real.send(padded);
-      }
-      return real.send(command as never);
-    },
-  } as unknown as DynamoDBDocumentClient;
 }
 
 describe('scheduled check handler', () => {
@@ -235,20 +239,15 @@ describe('scheduled check handler', () => {
 
   test('retries and a duplicate event after a failed state write send nothing twice', async () => {
     // Hour -1 confirms the three leaks; hour 0 publishes them and then fails to save the states.
-    let stateWritesFail = false;
-    const harness = await newHarness((real) => {
-      const failing = failingStateWrites(() => Object.assign(new Error('connection reset by peer'), { name: 'TimeoutError' }))(real);
-      return { send: (command: never) => (stateWritesFail ? failing.send(command) : real.send(command)) } as unknown as DynamoDBDocumentClient;
-    });
-    process.stderr.write('HOUR-1 ' + JSON.stringify(await harness.invoke(-1)) + '\n');
+    const harness = await newHarness();
+    await harness.invoke(-1);
 
-    stateWritesFail = true;
+    harness.setStateWrites('failing');
     await expect(harness.invoke(0, { eventId: 'event-0' })).rejects.toThrow('check of 2026-11-20T00:00:00Z incomplete');
     const afterFirstTry = successful(sns.publishes).length;
-    process.stderr.write('LOGS ' + harness.captured.logs.filter((l) => l.includes('"summary"') || l.includes('WARN') || l.includes('ERROR')).join('\n').slice(-3000) + '\n');
     // Lambda retries a failed async invocation twice, about 1 and 3 minutes later; the second retry can save.
     await expect(harness.invoke(0, { eventId: 'event-0', delaySeconds: 80 })).rejects.toThrow('incomplete');
-    stateWritesFail = false;
+    harness.setStateWrites('normal');
     const secondRetry = await harness.invoke(0, { eventId: 'event-0', delaySeconds: 200 });
     // EventBridge delivers the same event once more.
     const duplicate = await harness.invoke(0, { eventId: 'event-0', delaySeconds: 260 });
@@ -316,9 +315,7 @@ describe('scheduled check handler', () => {
     sns.failNextPublishes(1);
     await expect(harness.invoke(0)).rejects.toThrow('not delivered');
 
-    process.stderr.write('BEFORE ' + harness.tableName + JSON.stringify(await harness.storedState(workloadId(UWSGI))) + '\n');
     const nextHour = await harness.invoke(1);
-    process.stderr.write('SUMMARY ' + JSON.stringify(nextHour) + '\n');
 
     expect(nextHour.notificationsSent).toBe(3);
     expect(successful(sns.publishes)).toHaveLength(1);
@@ -327,19 +324,20 @@ describe('scheduled check handler', () => {
   test('state item rejected as too large still delivers the warnings', async () => {
     const harness = await newHarness();
     await harness.invoke(-1);
-    const handlerWithOversizedItems = await newHarnessSharingTable(harness.tableName, oversizedStateWrites);
+    harness.setStateWrites('oversized');
 
-    const failing = handlerWithOversizedItems.invoke(0);
+    const failing = harness.invoke(0);
 
-    await expect(failing).rejects.toThrow(/failed to save 4 container state\(s\) to DynamoDB, first "[^"]+": ValidationException: Item size has exceeded the maximum allowed size/);
+    await expect(failing).rejects.toThrow(
+      /failed to save 4 container state\(s\) to DynamoDB, first "[^"]+": ValidationException: Item size has exceeded the maximum allowed size/,
+    );
     expect(successful(sns.publishes)).toHaveLength(1);
     expect(successful(sns.publishes)[0].message.email).toContain(`WARNING  ${workloadId(UWSGI)}  (new alert)`);
-    expect(metricValues(handlerWithOversizedItems.captured, 'StateWriteFailed')).toEqual([4]);
-    expect(metricValues(handlerWithOversizedItems.captured, 'NotificationsSent')).toEqual([3]);
-    expect(metricValues(handlerWithOversizedItems.captured, 'CheckCompleted')).toEqual([]);
-    expect(handlerWithOversizedItems.captured.logs.some((line) => line.includes('failed to save alert states to DynamoDB') && line.includes('ValidationException'))).toBe(
-      true,
-    );
+    expect(metricValues(harness.captured, 'StateWriteFailed')).toEqual([0, 4]);
+    expect(metricValues(harness.captured, 'NotificationsSent')).toEqual([0, 3]);
+    expect(metricValues(harness.captured, 'CheckCompleted')).toEqual([1]);
+    const errorLog = harness.captured.logs.find((line) => line.includes('failed to save alert states to DynamoDB'));
+    expect(errorLog).toContain('"ValidationException"');
   });
 
   test('container ids in stored states match the checked containers', async () => {
@@ -352,46 +350,3 @@ describe('scheduled check handler', () => {
     }
   });
 });
-
-/**
- * A second handler on an existing table, so that one test can switch the DynamoDB client
- * between invocations while keeping the states of the earlier ones.
- */
-async function newHarnessSharingTable(tableName: string, documentClient: (real: DynamoDBDocumentClient) => DynamoDBDocumentClient) {
-  const harness = await newHarness(documentClient);
-  return {
-    ...harness,
-    invoke: async (hour: number) => {
-      const handler = createHandler({
-        documentClient: documentClient(dynamo.documentClient),
-        sns: sns.client(),
-        prometheus: prometheus.client(),
-        logger: new Logger({ serviceName: 'oom-forecast' }),
-        metrics: new Metrics({ namespace: 'OomForecast', serviceName: 'oom-forecast' }),
-        env: { PROMETHEUS_URL: prometheus.url, TABLE_NAME: tableName, TOPIC_ARN },
-        nowSeconds: () => CHECK_AT + hour * HOUR + 20,
-      });
-      return captureConsole(harness.captured, () =>
-        handler({ id: `event-${hour}`, time: new Date((CHECK_AT + hour * HOUR) * 1000).toISOString() }, lambdaContext()),
-      );
-    },
-  };
-}
-
-async function captureConsole<T>(captured: Captured, run: () => Promise<T>): Promise<T> {
-  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      const text = args.map(String).join(' ');
-      if (method === 'log' && text.includes('"_aws"')) {
-        captured.metrics.push(JSON.parse(text));
-      } else {
-        captured.logs.push(text);
-      }
-    }),
-  );
-  try {
-    return await run();
-  } finally {
-    spies.forEach((spy) => spy.mockRestore());
-  }
-}

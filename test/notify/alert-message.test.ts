@@ -195,9 +195,9 @@ describe('buildAlertMessage', () => {
   });
 
   test('resolved container that disappeared has no verdict lines', () => {
-    const gone: Notification = { ...celery, verdict: null, hoursToLimit: null };
+    const disappeared: Notification = { ...celery, verdict: null, hoursToLimit: null };
 
-    const text = buildAlertMessage([gone], context).emailText;
+    const text = buildAlertMessage([disappeared], context).emailText;
 
     expect(text).toContain('RESOLVED  dojo/dojo-celeryworker/celery  (resolved)\n  No longer seen by recent checks');
     expect(text).not.toContain('Hint:');

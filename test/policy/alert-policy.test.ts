@@ -79,7 +79,7 @@ describe('alert policy', () => {
     expect(notifications.map((notification) => notification.kind)).toEqual(['new', 'reminder']);
   });
 
-  test('a critical alert whose forecast eases stays critical in reminders', () => {
+  test('a reminder after an eased forecast carries the current severity', () => {
     const hours = [
       leakVerdict(ID, 40, 'critical'),
       leakVerdict(ID, 39, 'critical'),
@@ -90,7 +90,7 @@ describe('alert policy', () => {
 
     expect(notifications.map((notification) => [notification.kind, notification.severity])).toEqual([
       ['new', 'critical'],
-      ['reminder', 'critical'],
+      ['reminder', 'warning'],
     ]);
   });
 
@@ -167,5 +167,31 @@ describe('alert policy', () => {
     const ordered = [...verdicts].sort(compareUrgency).map((verdict) => verdict.id);
 
     expect(ordered).toEqual(['c/fast/app', 'd/soon/app', 'b/slow/app', 'a/healthy/app']);
+  });
+});
+
+describe('alert policy hysteresis', () => {
+  test('keeps an alert open while the forecast hovers just beyond the warning horizon', () => {
+    const justBeyond = { ...leakVerdict(ID, 175, 'none') };
+
+    const notifications = replay([
+      leakVerdict(ID, 160, 'warning'),
+      leakVerdict(ID, 159, 'warning'),
+      justBeyond,
+      justBeyond,
+      justBeyond,
+      justBeyond,
+      leakVerdict(ID, 160, 'warning'),
+    ]);
+
+    expect(notifications.map((notification) => notification.kind)).toEqual(['new']);
+  });
+
+  test('resolves once the forecast moves past one and a half horizons', () => {
+    const farAway = leakVerdict(ID, 300, 'none');
+
+    const notifications = replay([leakVerdict(ID, 160, 'warning'), leakVerdict(ID, 159, 'warning'), farAway, farAway, farAway]);
+
+    expect(notifications.map((notification) => notification.kind)).toEqual(['new', 'resolved']);
   });
 });

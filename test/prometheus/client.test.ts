@@ -274,12 +274,14 @@ describe('client HTTP behaviour', () => {
 
   test('reports a 2xx that is not a Prometheus response', async () => {
     stub.setHandler(() => ({ status: 200, body: '<html>login</html>', contentType: 'text/html' }));
-    const client = createPrometheusClient({ url: stub.url, maxRetries: 0 });
+    const client = createPrometheusClient({ url: stub.url, retryBaseDelayMs: 5 });
 
     const error = await failureOf(client.query('up', AT));
 
     expect(error.kind).toBe('server');
     expect(error.message).toContain('"<html>login</html>"');
+    expect(error.message).toContain('not from a Prometheus HTTP API');
+    expect(stub.requests).toHaveLength(1);
   });
 
   test('parses a vector from a stub', async () => {

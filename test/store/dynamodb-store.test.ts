@@ -185,13 +185,23 @@ describe('DynamoDbHistoryStore', () => {
     expect(loaded?.slopeHistory).toEqual([{ t: CHECK_AT, slopeBytesPerHour: null }]);
   });
 
-  test('state item expires 14 days after the container was last seen', async () => {
-    const { store, tableName } = await newStore();
+  test('state item expires 14 days after the container was last seen', () => {
+    const state = makeState('a/ttl/app');
 
-    await store.save([makeState('a/ttl/app')], []);
+    expect(encodeStateItem(state, 14 * 86400, CHECK_AT - HOUR).expiresAt).toBe(CHECK_AT + 14 * 86400);
+    // A state of a past instant counts from when it is written, or DynamoDB would delete it at once.
+    expect(encodeStateItem(state, 14 * 86400, CHECK_AT + 10 * 86400).expiresAt).toBe(CHECK_AT + 24 * 86400);
+  });
+
+  test('stored state of a past check expires 14 days after the write', async () => {
+    const { store, tableName } = await newStore();
+    const writtenAfterSeconds = Date.now() / 1000;
+
+    await store.save([makeState('a/ttl/app', { lastSeenAt: CHECK_AT - 30 * 86400 })], []);
 
     const [item] = await storedItems(tableName);
-    expect(item.expiresAt).toBe(CHECK_AT + 14 * 86400);
+    expect(item.expiresAt).toBeGreaterThanOrEqual(Math.floor(writtenAfterSeconds) + 14 * 86400);
+    expect(item.expiresAt).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 14 * 86400);
   });
 
   test('1,000 containers with 48-point histories save and load across pages', async () => {
@@ -238,7 +248,7 @@ describe('DynamoDbHistoryStore', () => {
   test('history longer than 90 days is cut to the newest points', () => {
     const state = makeState('a/long/app', {}, 200 * 24);
 
-    const item = encodeStateItem(state, 14 * 86400);
+    const item = encodeStateItem(state, 14 * 86400, CHECK_AT);
 
     expect(item.slopeOffsetsSeconds).toHaveLength(MAX_STORED_SLOPE_POINTS);
     expect(item.slopeBaseT).toBe(state.slopeHistory[state.slopeHistory.length - MAX_STORED_SLOPE_POINTS].t);

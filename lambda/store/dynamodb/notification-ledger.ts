@@ -47,9 +47,9 @@ const DEFAULT_STALE_CLAIM_SECONDS = 15 * 60;
  * Makes publishing idempotent: at most one message per container, severity, kind and UTC day of
  * the check, however often an invocation is retried or an event delivered.
  *
- * A caller claims each notification before publishing (a conditional put that only one
- * invocation wins), marks the claim `sent` with the SNS message id once SNS accepted the
- * message, and releases it if the publish failed, so that the next check retries.
+ * A caller claims each notification before publishing, with a conditional put that only one
+ * invocation wins. Once SNS accepted the message, the caller marks the claim `sent` with the SNS
+ * message id. If the publish failed, it releases the claim so that the next check retries.
  */
 export class NotificationLedger {
   private readonly entryTtlSeconds: number;
@@ -166,7 +166,7 @@ export class NotificationLedger {
         }),
       );
     } catch (error) {
-      // Someone else holds the claim now: it is theirs to settle.
+      // Another invocation took the claim over, so settling it is up to that invocation.
       if (!isConditionalCheckFailure(error)) {
         throw error;
       }

@@ -56,8 +56,8 @@ export interface StateItem {
  *
  * @param ttlSeconds - how long after the container was last seen the item may expire
  * @param writtenAtSeconds - wall-clock time of the write. DynamoDB compares `expiresAt` with its
- *   own clock, so the expiry counts from the later of this and `state.lastSeenAt`: a state from
- *   a check of a past instant (a backfill, a late retry) is not deleted as soon as it is written.
+ *   own clock, so the expiry counts from the later of this and `state.lastSeenAt`. A state from
+ *   the check of a past instant (a backfill, a late retry) is then not deleted right away.
  */
 export function encodeStateItem(state: AlertState, ttlSeconds: number, writtenAtSeconds: number): StateItem {
   let history = state.slopeHistory.slice(-MAX_STORED_SLOPE_POINTS);

@@ -34,7 +34,7 @@ export function podName(container: ScenarioContainer): string {
   return `${container.deployment}-${container.replicaSetHash}-${container.podSuffix}`;
 }
 
-/** A linear leak that reaches `limitBytes` `hoursToLimitAtCheck` hours after {@link CHECK_AT}, with a little deterministic noise. */
+/** Builds a linear leak that reaches `limitBytes` `hoursToLimitAtCheck` hours after {@link CHECK_AT}, with a little deterministic noise. */
 function leak(limitBytes: number, bytesPerHour: number, hoursToLimitAtCheck: number): (t: number) => number {
   return (t) => limitBytes - bytesPerHour * (hoursToLimitAtCheck - (t - CHECK_AT) / HOUR) + 3 * MiB * Math.sin(t / 7001);
 }

@@ -1,7 +1,7 @@
 /**
- * A stand-in for the SNS API on 127.0.0.1: it records every request the SDK sends (AWS query
- * protocol: a form-encoded POST) and answers Publish with a message id, or with an error when
- * told to fail.
+ * A stand-in for the SNS API on 127.0.0.1. It records every request the SDK sends (AWS query
+ * protocol, a form-encoded POST) and returns a message id for each Publish, or an error while
+ * failures are requested.
  */
 
 import { randomUUID } from 'node:crypto';
