@@ -1,7 +1,7 @@
 /** The growth that a forecast extrapolates, and where it was measured. */
 import type { Trend } from './trend';
 
-/** Where a growth rate was measured. */
+/** The data from which a growth rate was measured. */
 export type GrowthBasis =
   /** The current run (after any warm-up). */
   | 'run'

@@ -7,7 +7,7 @@ import { SECONDS_PER_HOUR } from './samples';
 import { fitTrend, type Trend } from './trend';
 import { TREND_MIN_RISE_SIGMAS, TREND_MIN_Z } from './tuning';
 
-/** How a run's trend behaves over time. */
+/** The behaviour of a run's trend over time. */
 export interface GrowthAssessment {
   /** Significant rise: Mann–Kendall z ≥ 3, slope interval above zero, rise ≥ 3 residual sigmas. */
   readonly isRising: boolean;
@@ -92,7 +92,7 @@ export function isSignificant(trend: Trend, direction: 1 | -1): boolean {
   );
 }
 
-/** Whether both halves of the samples rise at comparable rates (used on a second half, no deeper). */
+/** Returns whether both halves of the samples rise at comparable rates (used on a second half, no deeper). */
 function halvesAgree(samples: readonly Sample[]): boolean {
   const whole = fitTrend(samples);
   if (whole === null) {
@@ -109,7 +109,7 @@ function halvesAgree(samples: readonly Sample[]): boolean {
 }
 
 /**
- * Whether the rise stopped in the last quarter of a run of two days or more: the recent slope's
+ * Returns whether the rise stopped in the last quarter of a run of two days or more: the recent slope's
  * upper bound is below half the run's slope. A noisy slow leak has a wide recent interval, so it
  * is not mistaken for a stop.
  */

@@ -1,14 +1,14 @@
 /**
- * Restart and OOM-kill accounting for the live pod: restarts from the restart counter and from
- * new container ids, and kills from OOMKilled reasons, from new containers that follow a peak
- * at the limit, and from in-container drops at the limit (a worker killed inside the container).
+ * Restart and OOM-kill accounting for the live pod. Restarts come from the restart counter and
+ * from new container ids. Kills come from OOMKilled reasons, from new containers that follow a
+ * peak at the limit, and from in-container drops at the limit (a worker killed inside the container).
  */
 import type { ContainerHistory, Run } from '../types';
 import { medianOr } from './robust';
 import { peakSample, SECONDS_PER_DAY, SECONDS_PER_HOUR } from './samples';
 import { NEAR_LIMIT_FRACTION } from './tuning';
 
-/** How a kill was recognised. */
+/** The evidence from which a kill was recognised. */
 export type KillSource =
   /** The restart counter rose with the termination reason OOMKilled. */
   | 'oom-killed'

@@ -34,7 +34,7 @@ export function spanHours(samples: readonly Sample[]): number {
   return (samples[samples.length - 1].t - samples[0].t) / SECONDS_PER_HOUR;
 }
 
-/** The sample with the highest value, or null for no samples. */
+/** Returns the sample with the highest value, or null for no samples. */
 export function peakSample(samples: readonly Sample[]): Sample | null {
   let peak: Sample | null = null;
   for (const sample of samples) {
@@ -43,14 +43,4 @@ export function peakSample(samples: readonly Sample[]): Sample | null {
     }
   }
   return peak;
-}
-
-/** The last sample, or null for no samples. */
-export function lastSample(samples: readonly Sample[]): Sample | null {
-  return samples.length > 0 ? samples[samples.length - 1] : null;
-}
-
-/** The values of the samples from `fromTime` (inclusive) to `toTime` (exclusive). */
-export function samplesBetween(samples: readonly Sample[], fromTime: number, toTime: number): Sample[] {
-  return samples.filter((sample) => sample.t >= fromTime && sample.t < toTime);
 }

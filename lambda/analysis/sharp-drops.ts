@@ -50,7 +50,7 @@ export function findSharpDrops(samples: readonly Sample[], limitBytes: number | 
 }
 
 /**
- * Whether the fall into `index` only undoes a short spike: the value returns to about the level
+ * Returns whether the fall into `index` only undoes a short spike: the value returns to about the level
  * before the spike, and the spike rose sharply above that level.
  */
 function endsExcursion(samples: readonly Sample[], index: number, fall: number): boolean {

@@ -9,7 +9,7 @@ import { medianOr } from './robust';
 import { SECONDS_PER_HOUR } from './samples';
 import { fitTrend } from './trend';
 
-/** What the jumps of a run amount to. */
+/** The meaning of a run's jumps: a staircase, a level shift or neither. */
 export interface StepAnalysis {
   /** `staircase`: rising in repeated steps, the last one recent; `level-shift`: one jump between flat stretches. */
   readonly kind: 'staircase' | 'level-shift' | null;

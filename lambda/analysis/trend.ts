@@ -26,7 +26,7 @@ export interface Trend {
 /**
  * Fits a Theil–Sen trend to samples sorted by time.
  *
- * @returns null for fewer than three samples, where no slope can be told from noise
+ * @returns null for fewer than three samples, too few to separate a slope from noise
  */
 export function fitTrend(samples: readonly Sample[]): Trend | null {
   if (samples.length < 3) {

@@ -1,6 +1,6 @@
 /**
  * Detection of a warm-up after a container start: memory that climbs steeply while the process
- * initialises or fills its caches, then follows a calmer course. The climb says nothing about a
+ * initialises or fills its caches, then follows a calmer course. The climb is no evidence of a
  * leak, so the trend leaves it out.
  */
 import type { Sample } from '../types';

@@ -38,9 +38,10 @@ export interface DeliveryResult {
 const MAX_CONCURRENT_CLAIMS = 10;
 
 /**
- * Sends the notifications of one check as a single SNS message, each at most once. Every
- * notification is claimed in the ledger first and the claimed ones are published together.
- * Their claims are then marked sent, or released when SNS failed.
+ * Sends the notifications of one check as a single SNS message, each once. Every notification
+ * is claimed in the ledger first and the claimed ones are published together. Their claims are
+ * then marked sent, or released when SNS failed. The one exception is a crash between publish
+ * and mark: the claim is taken over after 15 minutes and the notification sent again.
  *
  * The caller must not save the new alert state of a container whose notification is failed or
  * in flight: its previous state lets the next check decide, and send, again.

@@ -51,8 +51,9 @@ export class CheckIncompleteError extends Error {
 
 /**
  * Runs one scheduled check. It loads the alert states, evaluates every container and delivers
- * the notifications, each at most once per container, severity, kind and UTC day. Then it saves
- * the states, except the new state of a container whose notification was not delivered.
+ * the notifications through the ledger, one message per container, severity, kind and UTC day
+ * (see `deliverNotifications` for the one exception). Then it saves the states, except the new
+ * state of a container whose notification was not delivered.
  *
  * Delivery comes before the state write so that a failed write (DynamoDB unavailable, or an
  * item rejected as too large) never suppresses the warnings of the run.

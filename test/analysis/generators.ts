@@ -84,7 +84,7 @@ export function containerHistory(overrides: Partial<ContainerHistory> & Pick<Con
   };
 }
 
-/** One restart event per instant. */
+/** Returns one restart event per instant. */
 export function restartEvents(times: readonly number[], oomKilled: boolean, count = 1): RestartEvent[] {
   return times.map((t) => ({ t, count, oomKilled }));
 }

@@ -1,7 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { request as httpRequest, createServer, type Server } from 'node:http';
 import { createHandler } from '../../lambda/handler';
 import type { CheckRunSummary } from '../../lambda/handler/scheduled-check';
 import { allStatePartitionKeys } from '../../lambda/store/dynamodb/table-layout';
@@ -9,6 +11,7 @@ import type { RecordedPublish } from '../notify/support/sns-stub';
 import { startSnsStub, type SnsStub } from '../notify/support/sns-stub';
 import { createHistoryTable, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
 import { HOUR, startFixturePrometheus, type FixturePrometheus } from '../support/prometheus-fixture';
+import { startSecretsManagerStub } from './support/secrets-manager-stub';
 import { ALL_CONTAINERS, CELERY, CHECK_AT, GUNICORN, LEAKING, NGINX, UWSGI, podName, scenarioSeries, workloadId } from './support/leak-scenario';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:oom-forecast-alerts';
@@ -37,6 +40,12 @@ interface Captured {
   readonly logs: string[];
 }
 
+interface HarnessOptions {
+  /** Variables added to the handler's environment. With PROMETHEUS_URL the handler builds its own Prometheus client. */
+  readonly env?: Record<string, string>;
+  readonly secretsManager?: SecretsManagerClient;
+}
+
 /** How the harness's DynamoDB client treats state writes. */
 type StateWrites = 'normal' | 'failing' | 'oversized';
 
@@ -44,7 +53,7 @@ type StateWrites = 'normal' | 'failing' | 'oversized';
  * A handler wired to DynamoDB Local, the backfilled Prometheus and the SNS stub, with a clock
  * the test moves and a switch that makes state writes fail.
  */
-async function newHarness() {
+async function newHarness(options: HarnessOptions = {}) {
   tableCount += 1;
   const tableName = `handler-${tableCount}`;
   await createHistoryTable(dynamo.client, tableName);
@@ -56,7 +65,8 @@ async function newHarness() {
   const handler = createHandler({
     documentClient: withStateWrites(dynamo.documentClient, () => stateWrites),
     sns: sns.client(),
-    prometheus: prometheus.client(),
+    prometheus: options.env?.PROMETHEUS_URL ? undefined : prometheus.client(),
+    secretsManager: options.secretsManager,
     logger: new Logger({ serviceName: 'oom-forecast', logLevel: 'INFO' }),
     metrics: new Metrics({ namespace: 'OomForecast', serviceName: 'oom-forecast' }),
     env: {
@@ -66,6 +76,7 @@ async function newHarness() {
       LOOKBACK: '7d',
       WARN_DAYS: '7',
       CRITICAL_DAYS: '2',
+      ...options.env,
     },
     nowSeconds: () => clockSeconds,
   });
@@ -340,6 +351,31 @@ describe('scheduled check handler', () => {
     expect(errorLog).toContain('"ValidationException"');
   });
 
+  test('Prometheus credentials come from Secrets Manager once per warm instance', async () => {
+    const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prometheus-AbCdEf';
+    const secrets = await startSecretsManagerStub('{"username":"grafana","password":"s3cret"}');
+    const proxy = await startRecordingProxy(prometheus.url);
+    try {
+      const harness = await newHarness({
+        env: { PROMETHEUS_URL: proxy.url, PROMETHEUS_AUTH: 'basic', PROMETHEUS_SECRET_ARN: secretArn },
+        secretsManager: secrets.client(),
+      });
+
+      const first = await harness.invoke(-1);
+      const second = await harness.invoke(0);
+
+      expect(first.containersChecked).toBe(4);
+      expect(second.notificationsSent).toBe(3);
+      expect(secrets.requests).toEqual([{ target: 'secretsmanager.GetSecretValue', secretId: secretArn }]);
+      expect(proxy.authorizations.length).toBeGreaterThan(2);
+      expect(new Set(proxy.authorizations)).toEqual(new Set([`Basic ${Buffer.from('grafana:s3cret').toString('base64')}`]));
+      expect(successful(sns.publishes)[0].message.email).toContain(`Graph: ${proxy.url}/graph?g0.expr=`);
+      expect(harness.captured.logs.join('\n')).not.toContain('s3cret');
+    } finally {
+      await Promise.all([secrets.stop(), proxy.stop()]);
+    }
+  });
+
   test('container ids in stored states match the checked containers', async () => {
     const harness = await newHarness();
 
@@ -350,3 +386,30 @@ describe('scheduled check handler', () => {
     }
   });
 });
+
+/** Forwards every request to `targetUrl` and records the Authorization header it carried. */
+async function startRecordingProxy(targetUrl: string): Promise<{ url: string; authorizations: string[]; stop(): Promise<void> }> {
+  const target = new URL(targetUrl);
+  const authorizations: string[] = [];
+  const server: Server = createServer((incoming, outgoing) => {
+    authorizations.push(incoming.headers.authorization ?? '');
+    const forwarded = httpRequest(
+      { host: target.hostname, port: target.port, path: incoming.url, method: incoming.method, headers: { ...incoming.headers, host: target.host } },
+      (response) => {
+        outgoing.writeHead(response.statusCode ?? 502, response.headers);
+        response.pipe(outgoing);
+      },
+    );
+    incoming.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    authorizations,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -63,7 +63,7 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
-/** Starts DynamoDB Local in memory on 127.0.0.1 and waits until it answers. */
+/** Starts DynamoDB Local in memory on 127.0.0.1 and waits until it accepts requests. */
 export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
   const port = await findFreePort();
   const launcherDirectory = mkdtempSync(path.join(tmpdir(), 'oom-forecast-ddb-'));
