@@ -97,7 +97,7 @@ function forecastEvidence(forecast: Forecast | null, limitBytes: number | null, 
   const [earliest, latest] = forecast.hoursToLimitInterval;
   const condition = classification.maskedLifetimeHours !== null || classification.growth?.basis === 'lifetimes' ? ' if not redeployed' : '';
   return [
-    `reaches the ${formatBytes(limitBytes)} limit in about ${formatHours(forecast.hoursToLimit)}${condition} (90 % interval ${formatHours(earliest)} to ${formatHours(latest)}), around ${forecast.eta}`,
+    `reaches the ${formatBytes(limitBytes)} limit in about ${formatHours(forecast.hoursToLimit)}${condition} (90 % interval ${Math.round(earliest)} to ${Math.round(latest)} h), around ${forecast.eta}`,
   ];
 }
 

@@ -8,6 +8,7 @@ import type { PrometheusClient } from '../prometheus/client';
 import { NotificationLedger } from '../store/dynamodb/notification-ledger';
 import { DynamoDbHistoryStore, StateSaveError } from '../store/dynamodb-store';
 import type { LambdaConfig } from './config';
+import { withoutAlreadyApplied } from './already-applied';
 import { deliverNotifications, type DeliveryResult } from './deliver-notifications';
 import { evaluationInstant, type ScheduleEvent } from './event-time';
 
@@ -28,6 +29,8 @@ export interface CheckRunSummary {
   readonly containersChecked: number;
   readonly containersAtRisk: number;
   readonly notificationsDecided: number;
+  /** Containers skipped because their stored state already includes this check instant. */
+  readonly containersAlreadyApplied: number;
   readonly notificationsSent: number;
   readonly notificationsAlreadySent: number;
   readonly notificationsInFlight: number;
@@ -58,8 +61,8 @@ export class CheckIncompleteError extends Error {
  * Delivery comes before the state write so that a failed write (DynamoDB unavailable, or an
  * item rejected as too large) never suppresses the warnings of the run.
  *
- * @throws CheckIncompleteError after the run when a notification or a state write failed, so
- *   that Lambda retries the event; the ledger keeps the retry from sending anything twice
+ * @throws CheckIncompleteError after the run when a notification or a state write failed. Lambda
+ *   then retries the event, and the ledger keeps the retry from sending anything twice.
  */
 export async function runScheduledCheck(
   deps: CheckRunDependencies,
@@ -79,11 +82,17 @@ export async function runScheduledCheck(
     for (const warning of evaluation.warnings) {
       logger.warn('check warning', { warning });
     }
+    const { decision, alreadyAppliedIds } = withoutAlreadyApplied(evaluation.decision, previousStates, atSeconds);
+    if (alreadyAppliedIds.length > 0) {
+      logger.info('skipped containers whose state already includes this check instant (duplicate event or retry)', {
+        container_count: alreadyAppliedIds.length,
+      });
+    }
 
     const ledger = new NotificationLedger(deps.documentClient, { tableName: config.tableName, nowSeconds: deps.nowSeconds });
     const delivery = await deliverNotifications(
       { ledger, sns: deps.sns, topicArn: config.topicArn, logger },
-      evaluation.decision.notifications,
+      decision.notifications,
       {
         evaluatedAt: atSeconds,
         prometheusUrl: deps.prometheus.url,
@@ -97,8 +106,8 @@ export async function runScheduledCheck(
     );
 
     const undelivered = new Set([...delivery.failedIds, ...delivery.inFlightIds]);
-    const statesToSave = evaluation.decision.changedStates.filter((state) => !undelivered.has(state.id));
-    const idsToForget = evaluation.decision.forgottenIds.filter((id) => !undelivered.has(id));
+    const statesToSave = decision.changedStates.filter((state) => !undelivered.has(state.id));
+    const idsToForget = decision.forgottenIds.filter((id) => !undelivered.has(id));
     const save = await saveStates(store, statesToSave, idsToForget, logger);
 
     const summary: CheckRunSummary = {
@@ -106,7 +115,8 @@ export async function runScheduledCheck(
       eventId,
       containersChecked: evaluation.verdicts.length,
       containersAtRisk: evaluation.verdicts.filter((verdict) => verdict.severity !== 'none').length,
-      notificationsDecided: evaluation.decision.notifications.length,
+      notificationsDecided: decision.notifications.length,
+      containersAlreadyApplied: alreadyAppliedIds.length,
       notificationsSent: delivery.publishedIds.length,
       notificationsAlreadySent: delivery.alreadySentIds.length,
       notificationsInFlight: delivery.inFlightIds.length,

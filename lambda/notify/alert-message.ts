@@ -125,6 +125,11 @@ function renderEmail(
   return sections.join('\n\n');
 }
 
+/**
+ * NOTE: notifications that are only counted here are still marked sent in the ledger, so they
+ * are repeated only with the next reminder. With this many containers at risk the message gives
+ * the command that lists them all.
+ */
 function omittedSummary(omitted: readonly Notification[]): string {
   const atRisk = omitted.filter((notification) => notification.kind !== 'resolved').length;
   const resolved = omitted.length - atRisk;

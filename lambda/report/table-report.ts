@@ -7,14 +7,17 @@ import { renderChart } from './chart';
 /** Rows of healthy containers shown before the rest are summarised in one line. */
 const MAX_HEALTHY_ROWS = 20;
 
-/** Formats a growth rate for people: `+29.8 MB/h`, `-1.2 MB/h`. Decimal MB, as `free -m` users read. */
+/**
+ * Formats a growth rate for people: `+28.6 MiB/h`. Binary units, as Kubernetes memory limits
+ * (`Mi`, `Gi`) and the evidence sentences use them.
+ */
 export function formatGrowth(slopeBytesPerHour: number | null): string {
   if (slopeBytesPerHour === null) {
     return '-';
   }
-  const megabytesPerHour = slopeBytesPerHour / 1e6;
-  const sign = megabytesPerHour >= 0 ? '+' : '';
-  return `${sign}${megabytesPerHour.toFixed(Math.abs(megabytesPerHour) >= 10 ? 0 : 1)} MB/h`;
+  const mebibytesPerHour = slopeBytesPerHour / 1024 ** 2;
+  const sign = mebibytesPerHour >= 0 ? '+' : '';
+  return `${sign}${mebibytesPerHour.toFixed(Math.abs(mebibytesPerHour) >= 100 ? 0 : 1)} MiB/h`;
 }
 
 /** Formats a forecast as a UTC date and in days: `2026-12-03 07:00 UTC (2.3 d)`. */

@@ -77,7 +77,7 @@ describe('oom-forecast CLI against a real Prometheus', () => {
     const healthyRow = lines.findIndex((line) => line.startsWith('ok        dojo/dojo-celery/celery'));
     expect(warningRow).toBeGreaterThan(0);
     expect(healthyRow).toBeGreaterThan(warningRow);
-    expect(lines[warningRow]).toMatch(/6\.0 GiB\s+\+\d\d MB\/h\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC \(2\.\d d\)\s+linear-growth/);
+    expect(lines[warningRow]).toMatch(/6\.0 GiB\s+\+\d\d\.\d MiB\/h\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC \(2\.\d d\)\s+linear-growth/);
     expect(result.stdout).toContain('|');
   });
 

@@ -278,6 +278,21 @@ describe('scheduled check handler', () => {
     expect(metricValues(harness.captured, 'CheckCompleted')).toEqual([1, 1, 1, 1]);
   });
 
+  test('duplicate event after a successful run changes nothing', async () => {
+    const harness = await newHarness();
+    await harness.invoke(-1, { eventId: 'event--1' });
+
+    const duplicate = await harness.invoke(-1, { eventId: 'event--1', delaySeconds: 300 });
+    const nextHour = await harness.invoke(0);
+
+    expect(duplicate).toMatchObject({ containersAlreadyApplied: 4, notificationsDecided: 0, statesSaved: 0 });
+    // One check counted once: the leak is confirmed by the next hour's check, not by the duplicate.
+    expect(nextHour.notificationsSent).toBe(3);
+    const uwsgi = await harness.storedState(workloadId(UWSGI));
+    expect(uwsgi?.slopeOffsetsSeconds).toEqual([0, HOUR]);
+    expect(successful(sns.publishes)).toHaveLength(1);
+  });
+
   test('ledger entry of a sent notification names the SNS message', async () => {
     const harness = await newHarness();
     await harness.invoke(-1);
@@ -351,7 +366,7 @@ describe('scheduled check handler', () => {
     expect(errorLog).toContain('"ValidationException"');
   });
 
-  test('Prometheus credentials come from Secrets Manager once per warm instance', async () => {
+  test('Prometheus credentials come from Secrets Manager, cached for 15 minutes', async () => {
     const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prometheus-AbCdEf';
     const secrets = await startSecretsManagerStub('{"username":"grafana","password":"s3cret"}');
     const proxy = await startRecordingProxy(prometheus.url);
@@ -362,11 +377,18 @@ describe('scheduled check handler', () => {
       });
 
       const first = await harness.invoke(-1);
-      const second = await harness.invoke(0);
+      // A warm retry a few minutes later reuses the secret; the next hourly run reads it again.
+      await harness.invoke(-1, { delaySeconds: 300 });
+      const requestsAfterRetry = secrets.requests.length;
+      const nextHour = await harness.invoke(0);
 
       expect(first.containersChecked).toBe(4);
-      expect(second.notificationsSent).toBe(3);
-      expect(secrets.requests).toEqual([{ target: 'secretsmanager.GetSecretValue', secretId: secretArn }]);
+      expect(nextHour.notificationsSent).toBe(3);
+      expect(requestsAfterRetry).toBe(1);
+      expect(secrets.requests).toEqual([
+        { target: 'secretsmanager.GetSecretValue', secretId: secretArn },
+        { target: 'secretsmanager.GetSecretValue', secretId: secretArn },
+      ]);
       expect(proxy.authorizations.length).toBeGreaterThan(2);
       expect(new Set(proxy.authorizations)).toEqual(new Set([`Basic ${Buffer.from('grafana:s3cret').toString('base64')}`]));
       expect(successful(sns.publishes)[0].message.email).toContain(`Graph: ${proxy.url}/graph?g0.expr=`);

@@ -67,7 +67,13 @@ export class NotificationLedger {
     this.wallClockSeconds = options.wallClockSeconds ?? (() => Date.now() / 1000);
   }
 
-  /** Returns the ledger key of a notification: the UTC date comes from the check instant, not the clock. */
+  /**
+   * Returns the ledger key of a notification. The UTC date comes from the check instant, not
+   * the clock, so a retry after midnight still finds the entry of its check.
+   *
+   * NOTE: an alert that resolves and opens again with the same severity on the same UTC day
+   * finds its earlier entry, so its second "new" message is not sent (the state still records it).
+   */
   static keyOf(notification: Notification): { pk: string; sk: string } {
     return ledgerKey(notification.id, notification.severity, notification.kind, utcDate(notification.at));
   }
