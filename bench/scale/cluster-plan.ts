@@ -104,8 +104,8 @@ export interface ClusterOptions {
   readonly historySeconds: number;
   readonly workingSetScrapeSeconds: number;
   readonly stateScrapeSeconds: number;
-  /** Fraction of workloads whose containers leak. @default 0.01 */
-  readonly leakFraction?: number;
+  /** Fraction of workloads whose app containers leak. @default 0.013, which makes about 1 % of the containers */
+  readonly leakingWorkloadFraction?: number;
   readonly seed?: number;
 }
 
@@ -191,7 +191,7 @@ function planLifetimes(
 /**
  * Builds the cluster: Deployments (90 %) and StatefulSets with 1 to 3 replicas of 1 or 2
  * containers (an app and sometimes a flat sidecar), spread over the namespaces. About 1 % of the
- * workloads leak between 4 and 60 MB/h toward limits they reach within 1 to 16 days, so some
+ * containers leak between 4 and 60 MB/h toward limits they reach within 1 to 16 days, so some
  * are OOM-killed during the window; the others are flat, a sawtooth or a daily cycle with
  * noise. 15 % of the Deployments are rolled out once during the window, which leaves earlier
  * pods in the history, and 3 % of the containers fail once with reason Error.
@@ -205,7 +205,7 @@ export function buildClusterPlan(options: ClusterOptions): ClusterPlan {
     stateScrapeSeconds: options.stateScrapeSeconds,
   };
   const namespaces = Array.from({ length: options.namespaceCount }, (_, index) => `team-${String(index).padStart(2, '0')}`);
-  const leakFraction = options.leakFraction ?? 0.01;
+  const leakingWorkloadFraction = options.leakingWorkloadFraction ?? 0.013;
 
   const pods: PodPlan[] = [];
   const replicaSets: ReplicaSetPlan[] = [];
@@ -219,7 +219,7 @@ export function buildClusterPlan(options: ClusterOptions): ClusterPlan {
     const statefulSet = random() < 0.1;
     const replicas = Math.min(1 + Math.floor(random() * 3), options.liveContainers - liveContainerCount);
     const withSidecar = random() < 0.3;
-    const leaking = random() < leakFraction;
+    const leaking = random() < leakingWorkloadFraction;
 
     const containerNames = withSidecar ? ['app', 'proxy'] : ['app'];
     const shapes = containerNames.map((container) => chooseShape(random, leaking && container === 'app', container === 'proxy'));

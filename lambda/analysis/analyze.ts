@@ -4,7 +4,7 @@
  */
 import type { ContainerHistory, Severity, Verdict } from '../types';
 import { classifyContainer, type Classification } from './classify';
-import { formatAgo, formatBytes, formatHours, formatPercent } from './describe';
+import { formatAgo, formatBytes, formatHours, formatHoursInterval, formatPercent } from './describe';
 import { forecastTimeToLimit, type Forecast } from './forecast';
 import { resolveLimit } from './limit';
 import { summarizeRestarts, type RestartSummary } from './restarts';
@@ -97,7 +97,7 @@ function forecastEvidence(forecast: Forecast | null, limitBytes: number | null, 
   const [earliest, latest] = forecast.hoursToLimitInterval;
   const condition = classification.maskedLifetimeHours !== null || classification.growth?.basis === 'lifetimes' ? ' if not redeployed' : '';
   return [
-    `reaches the ${formatBytes(limitBytes)} limit in about ${formatHours(forecast.hoursToLimit)}${condition} (90 % interval ${Math.round(earliest)} to ${Math.round(latest)} h), around ${forecast.eta}`,
+    `reaches the ${formatBytes(limitBytes)} limit in about ${formatHours(forecast.hoursToLimit)}${condition} (90 % interval ${formatHoursInterval(earliest, latest)}), around ${forecast.eta}`,
   ];
 }
 

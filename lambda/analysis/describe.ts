@@ -53,3 +53,16 @@ export function formatTime(seconds: number): string {
 }
 
 export { formatBytes };
+
+/**
+ * Formats a 90 % interval of hours in the unit of `formatHours`, falling back to whole hours when
+ * both ends would read the same in days (a very steady leak): `2.3 to 2.7 days`, `58 to 61 h`.
+ */
+export function formatHoursInterval(earliestHours: number, latestHours: number): string {
+  const earliest = formatHours(earliestHours);
+  const latest = formatHours(latestHours);
+  if (earliest.endsWith('days') && latest.endsWith('days') && earliest !== latest) {
+    return `${earliest.replace(' days', '')} to ${latest}`;
+  }
+  return `${Math.round(earliestHours)} to ${Math.round(latestHours)} h`;
+}

@@ -1,12 +1,16 @@
 /** The parts of an EventBridge scheduled event that the check reads. */
 export interface ScheduleEvent {
-  /** Event id; a duplicate delivery of one event carries the same id. */
+  /** Event id, stored in the ledger for tracing. EventBridge Scheduler gives every attempt a new one. */
   readonly id?: string;
   /** The scheduled instant, RFC 3339 UTC, such as `2026-12-01T07:00:00Z`. */
   readonly time?: string;
 }
 
-/** Oldest event time still used as the evaluation instant; Lambda retries an async event for at most 6 hours. */
+/**
+ * Oldest event time still used as the evaluation instant. Lambda keeps an async event for at
+ * most 6 hours, so this covers all of its retries. An older event (a late delivery) evaluates
+ * now, on fresher data, and the ledger's per-day keys still stop a second message that day.
+ */
 const MAX_EVENT_AGE_SECONDS = 6 * 3600;
 /** Clock skew tolerated for an event time slightly ahead of the Lambda's clock. */
 const MAX_EVENT_LEAD_SECONDS = 300;

@@ -8,7 +8,6 @@ import type { PrometheusClient } from '../prometheus/client';
 import { NotificationLedger } from '../store/dynamodb/notification-ledger';
 import { DynamoDbHistoryStore, StateSaveError } from '../store/dynamodb-store';
 import type { LambdaConfig } from './config';
-import { withoutAlreadyApplied } from './already-applied';
 import { deliverNotifications, type DeliveryResult } from './deliver-notifications';
 import { evaluationInstant, type ScheduleEvent } from './event-time';
 
@@ -82,7 +81,8 @@ export async function runScheduledCheck(
     for (const warning of evaluation.warnings) {
       logger.warn('check warning', { warning });
     }
-    const { decision, alreadyAppliedIds } = withoutAlreadyApplied(evaluation.decision, previousStates, atSeconds);
+    const decision = evaluation.decision;
+    const alreadyAppliedIds = decision.alreadyAppliedIds;
     if (alreadyAppliedIds.length > 0) {
       logger.info('skipped containers whose state already includes this check instant (duplicate event or retry)', {
         container_count: alreadyAppliedIds.length,

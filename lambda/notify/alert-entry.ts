@@ -1,3 +1,4 @@
+import { formatHoursInterval, formatRate } from '../analysis/describe';
 import { formatBytes, formatInstant } from '../config/units';
 import type { Notification, Verdict } from '../types';
 import { prometheusGraphUrl } from './graph-link';
@@ -6,7 +7,6 @@ import { remediationHint } from './remediation';
 import { formatDuration, formatInstantForPeople } from './time-format';
 
 const DEFAULT_GRAPH_RANGE = '7d';
-const BYTES_PER_MB = 1e6;
 
 /** Renders one notification as a block of the email: every fact a person needs to act on it. */
 export function detailedEntry(notification: Notification, context: MessageContext): string {
@@ -91,7 +91,7 @@ function limitSentence(notification: Notification, context: MessageContext): str
   }
   const interval = notification.verdict?.hoursToLimitInterval;
   const intervalText = interval
-    ? ` (90 % interval ${formatDuration(interval[0])} to ${formatDuration(interval[1])})`
+    ? ` (90 % interval ${formatHoursInterval(interval[0], interval[1])})`
     : '';
   return `Limit reached ${formatInstantForPeople(eta, context.timeZone)}, in ${formatDuration(notification.hoursToLimit)}${intervalText}`;
 }
@@ -112,7 +112,7 @@ function usageSentence(verdict: Verdict): string {
   const growth =
     verdict.slopeBytesPerHour === null
       ? 'growth unknown'
-      : `growing ${(verdict.slopeBytesPerHour / BYTES_PER_MB).toFixed(1)} MB/h (${Math.round((verdict.slopeBytesPerHour * 24) / BYTES_PER_MB)} MB/day)`;
+      : `growing ${formatRate(verdict.slopeBytesPerHour)}`;
   return `Usage ${usage} of ${limit}, ${growth}`;
 }
 

@@ -30,6 +30,12 @@ export interface AlertDecision {
   readonly changedStates: AlertState[];
   /** Ids whose stored state should be deleted because they have not been seen for long. */
   readonly forgottenIds: string[];
+  /**
+   * Ids left untouched because their stored state already comes from a check at this instant
+   * or later: a duplicate delivery, a retry after the states were saved, or a repeated `--at`.
+   * Applying such a check again would count it twice toward confirming or resolving an alert.
+   */
+  readonly alreadyAppliedIds: string[];
 }
 
 const SLOPE_HISTORY_LENGTH = 48;
@@ -64,9 +70,15 @@ export function decideAlerts(
   const notifications: Notification[] = [];
   const changedStates: AlertState[] = [];
   const forgottenIds: string[] = [];
+  const alreadyAppliedIds: string[] = [];
 
   for (const verdict of mostUrgentPerId(verdicts)) {
-    const previous = previousStates.get(verdict.id) ?? initialState(verdict, atSeconds);
+    const stored = previousStates.get(verdict.id);
+    if (stored && stored.lastSeenAt >= atSeconds) {
+      alreadyAppliedIds.push(verdict.id);
+      continue;
+    }
+    const previous = stored ?? initialState(verdict, atSeconds);
     const slopeHistory = [
       ...previous.slopeHistory,
       { t: atSeconds, slopeBytesPerHour: verdict.slopeBytesPerHour },
@@ -97,7 +109,7 @@ export function decideAlerts(
     forgottenIds.push(previous.id);
   }
 
-  return { notifications, changedStates, forgottenIds };
+  return { notifications, changedStates, forgottenIds, alreadyAppliedIds };
 }
 
 interface ResolvedPolicyOptions {

@@ -92,8 +92,8 @@ describe('buildAlertMessage', () => {
     expect(entry).toBe(
       [
         'CRITICAL  dojo/dojo-django/uwsgi  (new alert)',
-        '  Limit reached 2026-12-03 02:12 UTC, in 1.8 days (90 % interval 1.6 days to 2.1 days)',
-        '  Usage 4.3 GiB of 6.0 GiB limit (72 %), growing 30.0 MB/h (720 MB/day)',
+        '  Limit reached 2026-12-03 02:12 UTC, in 1.8 days (90 % interval 38 to 50 h)',
+        '  Usage 4.3 GiB of 6.0 GiB limit (72 %), growing 28.6 MiB/h (687 MiB/day)',
         '  Pattern linear-growth, confidence 0.92',
         '  Changed: new alert',
         '  Pod dojo-django-7c9f8b6d4-x2k9p, container uwsgi, namespace dojo',

@@ -195,3 +195,16 @@ describe('alert policy hysteresis', () => {
     expect(notifications.map((notification) => notification.kind)).toEqual(['new', 'resolved']);
   });
 });
+
+describe('alert policy on a repeated check instant', () => {
+  test('applies a check instant once, so a duplicate never confirms an alert early', () => {
+    const first = decideAlerts(new Map(), [leakVerdict(ID, 150, 'warning')], START);
+    const states = new Map(first.changedStates.map((state) => [state.id, state]));
+
+    const repeated = decideAlerts(states, [leakVerdict(ID, 150, 'warning')], START);
+
+    expect(repeated.notifications).toEqual([]);
+    expect(repeated.changedStates).toEqual([]);
+    expect(repeated.alreadyAppliedIds).toEqual([ID]);
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * Contender 1: oom-forecast's own backtest, hourly checks with the default thresholds and alert
+ * policy, in one pass over every scenario (they share the server and the queries read all
+ * namespaces).
+ */
+import { runBacktest } from '../../../lambda/backtest';
+import type { CheckEvaluation } from '../../../lambda/check';
+import { DEFAULT_CRITICAL_DAYS, DEFAULT_LOOKBACK_SECONDS, DEFAULT_WARN_DAYS, type CheckOptions } from '../../../lambda/config/check-options';
+import type { PrometheusClient } from '../../../lambda/prometheus/client';
+import type { Notification, Severity, Verdict } from '../../../lambda/types';
+import type { AlertLevel } from '../scenario';
+import { intervalsFromInstants, type AlertTimeline, type EtaSample } from '../timeline';
+import type { EvaluationSpan } from '../metrics';
+
+const CHECK_EVERY_SECONDS = 3600;
+
+/** What oom-forecast did on one scenario (namespace). */
+export interface OomForecastOutcome {
+  readonly timelines: Record<AlertLevel, AlertTimeline>;
+  /** How many checks returned each pattern for the scenario's containers. */
+  readonly patternCounts: Record<string, number>;
+  /** Notifications for the scenario, compact, in time order. */
+  readonly notifications: { at: number; id: string; kind: string; severity: string; hoursToLimit: number | null; pattern: string | null }[];
+}
+
+/** The backtest's outcome per scenario, with its cost. */
+export interface OomForecastRun {
+  readonly byNamespace: Map<string, OomForecastOutcome>;
+  readonly checks: number;
+  readonly requests: number;
+  readonly seconds: number;
+}
+
+/** Namespace of an id `namespace/workload/container`. */
+function namespaceOf(id: string): string {
+  return id.slice(0, id.indexOf('/'));
+}
+
+/** The soonest forecast instant among the at-risk verdicts of a namespace. */
+function soonestEta(verdicts: readonly Verdict[]): number | null {
+  const etas = verdicts.filter((verdict) => verdict.severity !== 'none' && verdict.eta !== null).map((verdict) => Date.parse(verdict.eta as string) / 1000);
+  return etas.length === 0 ? null : Math.min(...etas);
+}
+
+class Recorder {
+  /** Severity of each open alert, by container id, as the policy's stored states hold it. */
+  private readonly openSeverityById = new Map<string, Severity>();
+  private readonly active: Record<AlertLevel, Map<string, number[]>> = { warning: new Map(), critical: new Map() };
+  private readonly etas: Record<AlertLevel, Map<string, EtaSample[]>> = { warning: new Map(), critical: new Map() };
+  private readonly patterns = new Map<string, Record<string, number>>();
+  private readonly notifications = new Map<string, OomForecastOutcome['notifications']>();
+
+  constructor(private readonly namespaces: readonly string[]) {}
+
+  record(evaluation: CheckEvaluation): void {
+    const at = evaluation.evaluatedAt;
+    for (const state of evaluation.decision.changedStates) {
+      this.openSeverityById.set(state.id, state.notifiedSeverity);
+    }
+    for (const id of evaluation.decision.forgottenIds) {
+      this.openSeverityById.delete(id);
+    }
+    for (const notification of evaluation.decision.notifications) {
+      this.recordNotification(notification);
+    }
+
+    for (const namespace of this.namespaces) {
+      const verdicts = evaluation.verdicts.filter((verdict) => namespaceOf(verdict.id) === namespace);
+      const counts = this.patterns.get(namespace) ?? {};
+      for (const verdict of verdicts) {
+        counts[verdict.pattern] = (counts[verdict.pattern] ?? 0) + 1;
+      }
+      this.patterns.set(namespace, counts);
+
+      const severities = [...this.openSeverityById.entries()].filter(([id]) => namespaceOf(id) === namespace).map(([, severity]) => severity);
+      const eta = soonestEta(verdicts);
+      const levels: [AlertLevel, boolean][] = [
+        ['warning', severities.some((severity) => severity !== 'none')],
+        ['critical', severities.includes('critical')],
+      ];
+      for (const [level, isActive] of levels) {
+        if (!isActive) {
+          continue;
+        }
+        push(this.active[level], namespace, at);
+        if (eta !== null) {
+          push(this.etas[level], namespace, { atSeconds: at, etaSeconds: eta });
+        }
+      }
+    }
+  }
+
+  private recordNotification(notification: Notification): void {
+    const list = this.notifications.get(namespaceOf(notification.id)) ?? [];
+    list.push({
+      at: notification.at,
+      id: notification.id,
+      kind: notification.kind,
+      severity: notification.severity,
+      hoursToLimit: notification.hoursToLimit,
+      pattern: notification.verdict?.pattern ?? null,
+    });
+    this.notifications.set(namespaceOf(notification.id), list);
+  }
+
+  outcomes(): Map<string, OomForecastOutcome> {
+    const outcomes = new Map<string, OomForecastOutcome>();
+    for (const namespace of this.namespaces) {
+      const timeline = (level: AlertLevel): AlertTimeline => ({
+        intervals: intervalsFromInstants(this.active[level].get(namespace) ?? [], CHECK_EVERY_SECONDS),
+        etas: this.etas[level].get(namespace) ?? [],
+      });
+      outcomes.set(namespace, {
+        timelines: { warning: timeline('warning'), critical: timeline('critical') },
+        patternCounts: this.patterns.get(namespace) ?? {},
+        notifications: this.notifications.get(namespace) ?? [],
+      });
+    }
+    return outcomes;
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list === undefined) {
+    map.set(key, [value]);
+  } else {
+    list.push(value);
+  }
+}
+
+/**
+ * Replays hourly checks over the span with the default lookback, thresholds and alert policy,
+ * and records per scenario when an alert was open (any severity, and critical), the soonest
+ * forecast while it was, the patterns seen and the notifications.
+ *
+ * @param onProgress - called every 24 checks with the number done
+ */
+export async function runOomForecast(
+  client: PrometheusClient,
+  namespaces: readonly string[],
+  span: EvaluationSpan,
+  onProgress?: (checksDone: number) => void,
+): Promise<OomForecastRun> {
+  const options: CheckOptions = {
+    prometheusUrl: client.url,
+    lookbackSeconds: DEFAULT_LOOKBACK_SECONDS,
+    warnDays: DEFAULT_WARN_DAYS,
+    criticalDays: DEFAULT_CRITICAL_DAYS,
+  };
+  const recorder = new Recorder(namespaces);
+  const requestsBefore = client.stats.requests;
+  const startedMs = Date.now();
+  let checksDone = 0;
+
+  const result = await runBacktest(options, { fromSeconds: span.fromSeconds, toSeconds: span.toSeconds, everySeconds: CHECK_EVERY_SECONDS }, client, undefined, (evaluation) => {
+    recorder.record(evaluation);
+    checksDone += 1;
+    if (checksDone % 24 === 0) {
+      onProgress?.(checksDone);
+    }
+  });
+  return {
+    byNamespace: recorder.outcomes(),
+    checks: result.checks,
+    requests: client.stats.requests - requestsBefore,
+    seconds: (Date.now() - startedMs) / 1000,
+  };
+}

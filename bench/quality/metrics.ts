@@ -1,0 +1,175 @@
+/**
+ * Figures of one contender on one scenario: whether it alerted when it should, how early before
+ * each OOM kill, how long it alerted without cause, how often the alert flapped, and how far its
+ * forecast instant was from the real kill.
+ */
+import { median, maximum } from '../support/stats';
+import { nextOomAfter, shouldWarn, type AlertLevel, type QualityScenario } from './scenario';
+import type { AlertTimeline } from './timeline';
+
+/** The hours replayed: checks and rule evaluations from `fromSeconds` to `toSeconds`. */
+export interface EvaluationSpan {
+  readonly fromSeconds: number;
+  readonly toSeconds: number;
+}
+
+/**
+ * Kills closer together than this form one episode (an OOM loop, or repeated kills inside the
+ * container), whose first kill is the one to warn before.
+ */
+export const EPISODE_GAP_SECONDS = 12 * 3600;
+/** How long after the first kill of an episode a first alert still counts, as a negative lead. */
+export const LATE_ALERT_SECONDS = 12 * 3600;
+/** Forecasts made less than this before the kill are left out of the ETA error, whose denominator tends to zero there. */
+export const MIN_ETA_DISTANCE_SECONDS = 3600;
+/** Step at which alert intervals are tested for cause. */
+const FALSE_ALERT_SLICE_SECONDS = 300;
+
+/** Horizon of each alert level in hours, for the alert policy defaults (warn 7 d, critical 2 d). */
+export const LEVEL_HORIZON_HOURS: Record<AlertLevel, number> = { warning: 7 * 24, critical: 2 * 24 };
+
+/** A group of OOM kills, or the one a leak reaches after the window. */
+export interface OomEpisode {
+  readonly firstKillSeconds: number;
+  readonly lastKillSeconds: number;
+  readonly kills: number;
+  /** True for a kill computed from the growth, after the window. */
+  readonly projected: boolean;
+}
+
+/** The figures of one contender, one scenario and one alert level. */
+export interface ScenarioFigures {
+  readonly alerted: boolean;
+  /** Alerted iff the scenario should be alerted on; only for the warning level. */
+  readonly verdictRight: boolean;
+  readonly firstAlertSeconds: number | null;
+  /**
+   * Per episode: hours from the first alert to the first kill (negative when the alert came
+   * after it, null when there was none within 12 hours).
+   */
+  readonly leadHours: (number | null)[];
+  /** Hours of active alert with no OOM kill within the level's horizon and no other risk to report. */
+  readonly falseAlertHours: number;
+  /** Times the alert came back on with no OOM kill since the previous alert started. */
+  readonly flaps: number;
+  readonly alertHours: number;
+  /** Median and maximum of |eta − real| / (real − at) over the forecasts made while alerted. */
+  readonly etaErrorMedian: number | null;
+  readonly etaErrorMax: number | null;
+  readonly etaSamples: number;
+}
+
+/**
+ * Groups the scenario's kills inside the span into episodes, and adds the projected kill when a
+ * checker should have warned about it before the span ended.
+ */
+export function oomEpisodes(scenario: QualityScenario, span: EvaluationSpan, horizonHours: number): OomEpisode[] {
+  const kills = scenario.oomKillSeconds.filter((seconds) => seconds >= span.fromSeconds && seconds <= span.toSeconds);
+  const episodes: { firstKillSeconds: number; lastKillSeconds: number; kills: number; projected: boolean }[] = [];
+  for (const kill of kills) {
+    const last = episodes.at(-1);
+    if (last !== undefined && kill - last.lastKillSeconds <= EPISODE_GAP_SECONDS) {
+      last.lastKillSeconds = kill;
+      last.kills += 1;
+    } else {
+      episodes.push({ firstKillSeconds: kill, lastKillSeconds: kill, kills: 1, projected: false });
+    }
+  }
+  const projected = scenario.projectedOomSeconds;
+  if (projected !== undefined && projected > span.toSeconds && projected - horizonHours * 3600 < span.toSeconds) {
+    episodes.push({ firstKillSeconds: projected, lastKillSeconds: projected, kills: 1, projected: true });
+  }
+  return episodes;
+}
+
+/** Hours between the first alert of an episode's cycle and its first kill. */
+function leadHoursFor(timeline: AlertTimeline, cycleStartSeconds: number, killSeconds: number): number | null {
+  let firstSeconds: number | null = null;
+  for (const interval of timeline.intervals) {
+    if (interval.endSeconds > cycleStartSeconds && interval.startSeconds < killSeconds) {
+      const start = Math.max(interval.startSeconds, cycleStartSeconds);
+      firstSeconds = firstSeconds === null ? start : Math.min(firstSeconds, start);
+    }
+  }
+  if (firstSeconds !== null) {
+    return (killSeconds - firstSeconds) / 3600;
+  }
+  const late = timeline.intervals.find((interval) => interval.startSeconds >= killSeconds && interval.startSeconds < killSeconds + LATE_ALERT_SECONDS);
+  return late === undefined ? null : -(late.startSeconds - killSeconds) / 3600;
+}
+
+const LEVEL_RANK: Record<AlertLevel, number> = { warning: 1, critical: 2 };
+
+/** Whether an alert at `level` is justified at an instant: an OOM kill within the horizon, or another risk to report. */
+export function alertJustified(scenario: QualityScenario, level: AlertLevel, atSeconds: number): boolean {
+  const risk = scenario.nonOomRisk;
+  if (risk !== undefined && atSeconds >= risk.fromSeconds && LEVEL_RANK[level] <= LEVEL_RANK[risk.level]) {
+    return true;
+  }
+  const next = nextOomAfter(scenario, atSeconds);
+  return next !== null && next - atSeconds <= LEVEL_HORIZON_HOURS[level] * 3600;
+}
+
+function falseAlertHours(scenario: QualityScenario, level: AlertLevel, timeline: AlertTimeline): number {
+  let falseSeconds = 0;
+  for (const interval of timeline.intervals) {
+    for (let t = interval.startSeconds; t < interval.endSeconds; t += FALSE_ALERT_SLICE_SECONDS) {
+      if (!alertJustified(scenario, level, t)) {
+        falseSeconds += Math.min(FALSE_ALERT_SLICE_SECONDS, interval.endSeconds - t);
+      }
+    }
+  }
+  return falseSeconds / 3600;
+}
+
+/**
+ * Counts alerts that came back on within the leak cycle in which the previous one started: no
+ * kill between the two starts. An alert that covers a kill, resolves and fires again in the next
+ * cycle is no flap.
+ */
+function flapCount(scenario: QualityScenario, timeline: AlertTimeline): number {
+  let flaps = 0;
+  for (let i = 1; i < timeline.intervals.length; i += 1) {
+    const previousStartSeconds = timeline.intervals[i - 1].startSeconds;
+    const onSeconds = timeline.intervals[i].startSeconds;
+    const killBetween = scenario.oomKillSeconds.some((kill) => kill > previousStartSeconds && kill <= onSeconds);
+    if (!killBetween) {
+      flaps += 1;
+    }
+  }
+  return flaps;
+}
+
+function etaErrors(scenario: QualityScenario, timeline: AlertTimeline): number[] {
+  const errors: number[] = [];
+  for (const sample of timeline.etas) {
+    const real = nextOomAfter(scenario, sample.atSeconds);
+    if (real === null || real - sample.atSeconds < MIN_ETA_DISTANCE_SECONDS) {
+      continue;
+    }
+    errors.push(Math.abs(sample.etaSeconds - real) / (real - sample.atSeconds));
+  }
+  return errors;
+}
+
+/** Computes the figures of one contender's timeline on one scenario at one level. */
+export function scenarioFigures(scenario: QualityScenario, level: AlertLevel, timeline: AlertTimeline, span: EvaluationSpan): ScenarioFigures {
+  const alerted = timeline.intervals.length > 0;
+  const episodes = oomEpisodes(scenario, span, LEVEL_HORIZON_HOURS[level]);
+  const leadHours = episodes.map((episode, index) =>
+    leadHoursFor(timeline, index === 0 ? span.fromSeconds : episodes[index - 1].lastKillSeconds, episode.firstKillSeconds),
+  );
+  const errors = etaErrors(scenario, timeline);
+  return {
+    alerted,
+    verdictRight: alerted === shouldWarn(scenario),
+    firstAlertSeconds: timeline.intervals[0]?.startSeconds ?? null,
+    leadHours,
+    falseAlertHours: falseAlertHours(scenario, level, timeline),
+    flaps: flapCount(scenario, timeline),
+    alertHours: timeline.intervals.reduce((sum, interval) => sum + (interval.endSeconds - interval.startSeconds) / 3600, 0),
+    etaErrorMedian: median(errors),
+    etaErrorMax: maximum(errors),
+    etaSamples: errors.length,
+  };
+}

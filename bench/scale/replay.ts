@@ -1,0 +1,123 @@
+/**
+ * Replays the recorded HTTP requests of a check against Prometheus without the checker: the
+ * floor that no client can beat, because it is Prometheus evaluating and sending the answers.
+ */
+import { Agent, request as httpRequest } from 'node:http';
+import type { RecordedRequest } from './recording-client';
+
+/** Timing of one replay of all requests. */
+export interface ReplayTiming {
+  /** From the first request sent to the last response body read. */
+  readonly wallMs: number;
+  /** Sum of the requests' own durations. */
+  readonly sumMs: number;
+  readonly responseBytes: number;
+}
+
+interface Response {
+  readonly status: number;
+  readonly bytes: number;
+  /** The body, only when asked to keep it. */
+  readonly body?: string;
+}
+
+function send(agent: Agent, baseUrl: string, recorded: Pick<RecordedRequest, 'method' | 'path' | 'params'>, keepBody: boolean): Promise<Response> {
+  const form = new URLSearchParams(recorded.params).toString();
+  const url = new URL(`${baseUrl}${recorded.path}`);
+  if (recorded.method === 'GET' && form !== '') {
+    url.search = `?${form}`;
+  }
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      url,
+      {
+        method: recorded.method,
+        agent,
+        headers: recorded.method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form) } : {},
+      },
+      (incoming) => {
+        let bytes = 0;
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (keepBody) {
+            chunks.push(chunk);
+          }
+        });
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, bytes, body: keepBody ? Buffer.concat(chunks).toString('utf8') : undefined }));
+        incoming.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(recorded.method === 'POST' ? form : undefined);
+  });
+}
+
+/**
+ * Sends every request at once, as the check does, reads each body to its end and drops it.
+ *
+ * @throws Error when Prometheus answers a request with anything but 200
+ */
+export async function replayRequests(baseUrl: string, requests: readonly RecordedRequest[]): Promise<ReplayTiming> {
+  const agent = new Agent({ keepAlive: true });
+  try {
+    const startedMs = performance.now();
+    let sumMs = 0;
+    let responseBytes = 0;
+    await Promise.all(
+      requests.map(async (recorded) => {
+        const sentMs = performance.now();
+        const response = await send(agent, baseUrl, recorded, false);
+        sumMs += performance.now() - sentMs;
+        responseBytes += response.bytes;
+        if (response.status !== 200) {
+          throw new Error(`replaying ${recorded.method} ${recorded.path} returned HTTP ${response.status}; expected 200`);
+        }
+      }),
+    );
+    return { wallMs: performance.now() - startedMs, sumMs, responseBytes };
+  } finally {
+    agent.destroy();
+  }
+}
+
+/**
+ * Returns the samples Prometheus processed for the requests, from its own query statistics
+ * (`stats=all`, `totalQueryableSamples`). This is the quantity that Amazon Managed Service for
+ * Prometheus bills as query samples processed; its own count may differ in detail.
+ */
+export async function queryableSamples(baseUrl: string, requests: readonly RecordedRequest[]): Promise<number> {
+  const agent = new Agent({ keepAlive: true });
+  try {
+    let total = 0;
+    for (const recorded of requests) {
+      if (!recorded.path.startsWith('/api/v1/query')) {
+        continue;
+      }
+      const response = await send(agent, baseUrl, { ...recorded, params: [...recorded.params, ['stats', 'all']] }, true);
+      const parsed = JSON.parse(response.body ?? '{}') as { data?: { stats?: { samples?: { totalQueryableSamples?: number } } } };
+      const samples = parsed.data?.stats?.samples?.totalQueryableSamples;
+      if (typeof samples !== 'number') {
+        throw new Error(`Prometheus at ${baseUrl} returned no stats.samples.totalQueryableSamples for ${recorded.path}; it needs version 2.35 or newer`);
+      }
+      total += samples;
+    }
+    return total;
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** Sends one request and returns its body, for queries the benchmark runs itself. */
+export async function fetchBody(baseUrl: string, recorded: Pick<RecordedRequest, 'method' | 'path' | 'params'>): Promise<string> {
+  const agent = new Agent({ keepAlive: false });
+  try {
+    const response = await send(agent, baseUrl, recorded, true);
+    if (response.status !== 200) {
+      throw new Error(`${recorded.method} ${recorded.path} returned HTTP ${response.status}: ${(response.body ?? '').slice(0, 500)}`);
+    }
+    return response.body ?? '';
+  } finally {
+    agent.destroy();
+  }
+}

@@ -1,0 +1,26 @@
+/** The data set and check settings of `npm run bench:scale`. */
+import type { ClusterOptions } from './cluster-plan';
+
+const HOUR = 3600;
+const DAY = 86400;
+
+/** Evaluation instant of the measured check: a fixed past instant, so the cached TSDB stays valid. */
+export const CHECK_AT_SECONDS = Date.parse('2026-11-30T00:00:00Z') / 1000;
+
+/**
+ * 10,000 live containers over 7 days. The data starts 6 hours before the lookback, because the
+ * first step of the owner query reads the 6 hours before it. cAdvisor is scraped every 5
+ * minutes and kube-state-metrics every 30, a tenth and a thirtieth of usual clusters' rates,
+ * which keeps the backfill to a couple of minutes. Samples processed scale with the rate.
+ */
+export const SCALE_CLUSTER: ClusterOptions = {
+  liveContainers: 10_000,
+  namespaceCount: 40,
+  endSeconds: CHECK_AT_SECONDS,
+  historySeconds: 7 * DAY + 6 * HOUR,
+  workingSetScrapeSeconds: 300,
+  stateScrapeSeconds: 1800,
+};
+
+/** Shards of the sharding measurement: the check runs for one of them. */
+export const SHARD_COUNT = 4;
