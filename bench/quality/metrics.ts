@@ -22,6 +22,8 @@ export const EPISODE_GAP_SECONDS = 12 * 3600;
 export const LATE_ALERT_SECONDS = 12 * 3600;
 /** Forecasts made less than this before the kill are left out of the ETA error, whose denominator tends to zero there. */
 export const MIN_ETA_DISTANCE_SECONDS = 3600;
+/** A forecast instant within this fraction of the time left is on target. */
+export const ETA_ERROR_TARGET = 0.15;
 /** Step at which alert intervals are tested for cause. */
 const FALSE_ALERT_SLICE_SECONDS = 300;
 
@@ -57,6 +59,8 @@ export interface ScenarioFigures {
   readonly etaErrorMedian: number | null;
   readonly etaErrorMax: number | null;
   readonly etaSamples: number;
+  /** Forecasts within {@link ETA_ERROR_TARGET} of the real kill. */
+  readonly etaWithinTarget: number;
 }
 
 /**
@@ -171,5 +175,6 @@ export function scenarioFigures(scenario: QualityScenario, level: AlertLevel, ti
     etaErrorMedian: median(errors),
     etaErrorMax: maximum(errors),
     etaSamples: errors.length,
+    etaWithinTarget: errors.filter((error) => error <= ETA_ERROR_TARGET).length,
   };
 }

@@ -1,0 +1,178 @@
+/** Tables and totals of the detection-quality benchmark. */
+import { formatFixed, formatPercent, maximum, median } from '../support/stats';
+import { renderMarkdownTable, renderTable, type Alignment } from '../support/table';
+import { ETA_ERROR_TARGET, LEVEL_HORIZON_HOURS, type ScenarioFigures } from './metrics';
+import { shouldWarn, type AlertLevel, type QualityScenario } from './scenario';
+
+/** Figures of both contenders on one scenario, at both levels. */
+export interface ScenarioResult {
+  readonly scenario: QualityScenario;
+  /** Episodes that lead times refer to: first kill of each, and whether it is projected. */
+  readonly episodes: { readonly firstKillSeconds: number; readonly projected: boolean }[];
+  readonly oomForecast: Record<AlertLevel, ScenarioFigures>;
+  readonly predictLinear: Record<AlertLevel, ScenarioFigures>;
+}
+
+function verdictCell(figures: ScenarioFigures): string {
+  return `${figures.alerted ? 'warn' : 'quiet'} ${figures.verdictRight ? 'ok' : 'WRONG'}`;
+}
+
+/** Lead hours per episode: a number, `miss` for no alert, `p` before a projected kill's figure. */
+function leadCell(result: ScenarioResult, figures: ScenarioFigures): string {
+  if (figures.leadHours.length === 0) {
+    return '-';
+  }
+  return figures.leadHours
+    .map((hours, index) => `${result.episodes[index].projected ? 'p' : ''}${hours === null ? 'miss' : Math.round(hours)}`)
+    .join(',');
+}
+
+function etaCell(figures: ScenarioFigures): string {
+  if (figures.etaSamples === 0) {
+    return 'n/a';
+  }
+  return `${formatPercent(figures.etaErrorMedian)}/${formatPercent(figures.etaErrorMax)}`;
+}
+
+function contenderCells(result: ScenarioResult, figures: ScenarioFigures, withVerdict: boolean): string[] {
+  return [
+    ...(withVerdict ? [verdictCell(figures)] : []),
+    leadCell(result, figures),
+    formatFixed(figures.falseAlertHours, 0),
+    String(figures.flaps),
+    etaCell(figures),
+  ];
+}
+
+/** Rows and headers of one level's table: scenario rows, both contenders side by side, and a totals row. */
+function levelTable(results: readonly ScenarioResult[], level: AlertLevel): { headers: string[]; rows: string[][]; alignments: Alignment[] } {
+  const withVerdict = level === 'warning';
+  const ruleName = level === 'warning' ? 'RULE 7d' : 'RULE 2d';
+  const ours = level === 'warning' ? 'OF' : 'OF CRIT';
+  const contenderHeaders = (name: string): string[] => [
+    ...(withVerdict ? [`${name} VERDICT`] : []),
+    `${name} LEAD h`,
+    `${name} FALSE h`,
+    `${name} FLAPS`,
+    `${name} ETA ERR`,
+  ];
+  const headers = ['SCENARIO', 'GROUP', 'OOM KILLS', ...contenderHeaders(ours), ...contenderHeaders(ruleName)];
+  const alignments: Alignment[] = headers.map((_, index) => (index < 2 ? 'left' : 'right'));
+
+  const rows = results.map((result) => [
+    result.scenario.name,
+    result.scenario.group,
+    String(result.scenario.oomKillSeconds.length),
+    ...contenderCells(result, result.oomForecast[level], withVerdict),
+    ...contenderCells(result, result.predictLinear[level], withVerdict),
+  ]);
+  const totals = (pick: (result: ScenarioResult) => ScenarioFigures): string[] => {
+    const all = results.map(pick);
+    const right = all.filter((figures) => figures.verdictRight).length;
+    const leakLeads = results
+      .filter((result) => result.scenario.group === 'leak')
+      .flatMap((result) => pick(result).leadHours.filter((hours): hours is number => hours !== null));
+    return [
+      ...(withVerdict ? [`${right}/${all.length} ok`] : []),
+      `med ${formatFixed(median(leakLeads), 0)}`,
+      formatFixed(all.reduce((sum, figures) => sum + figures.falseAlertHours, 0), 0),
+      String(all.reduce((sum, figures) => sum + figures.flaps, 0)),
+      `${formatPercent(median(all.flatMap((figures) => (figures.etaErrorMedian === null ? [] : [figures.etaErrorMedian]))))}/${formatPercent(maximum(all.flatMap((figures) => (figures.etaErrorMax === null ? [] : [figures.etaErrorMax]))))}`,
+    ];
+  };
+  rows.push([
+    'TOTAL',
+    '',
+    String(results.reduce((sum, result) => sum + result.scenario.oomKillSeconds.length, 0)),
+    ...totals((result) => result.oomForecast[level]),
+    ...totals((result) => result.predictLinear[level]),
+  ]);
+  return { headers, rows, alignments };
+}
+
+/** Renders one level's table as text for the terminal. */
+export function renderLevelTable(results: readonly ScenarioResult[], level: AlertLevel): string {
+  const { headers, rows, alignments } = levelTable(results, level);
+  return renderTable(headers, rows, alignments);
+}
+
+/** Renders one level's table as Markdown for docs/benchmarks.md. */
+export function renderLevelMarkdown(results: readonly ScenarioResult[], level: AlertLevel): string {
+  const { headers, rows, alignments } = levelTable(results, level);
+  return renderMarkdownTable(headers, rows, alignments);
+}
+
+/** The figures measured against the suite's targets, for both contenders. */
+export interface TargetSummary {
+  readonly verdictsRight: { readonly oomForecast: number; readonly predictLinear: number; readonly scenarios: number };
+  readonly falseAlertHours: { readonly oomForecast: number; readonly predictLinear: number };
+  readonly flapsOnLeaks: { readonly oomForecast: number; readonly predictLinear: number };
+  /** Leak episodes where oom-forecast's first warning came at least as early as the rule's. */
+  readonly leadAtLeastRule: { readonly episodes: number; readonly atLeastAsEarly: number; readonly later: string[] };
+  /** Share of oom-forecast's forecasts (made while warned) within 15 % of the real kill. */
+  readonly etaWithinTarget: { readonly samples: number; readonly within: number | null; readonly scenariosOver: string[] };
+  readonly wrongVerdicts: { readonly oomForecast: string[]; readonly predictLinear: string[] };
+}
+
+/** Measures the warning-level figures against the targets. */
+export function summariseTargets(results: readonly ScenarioResult[]): TargetSummary {
+  const leaks = results.filter((result) => result.scenario.group === 'leak');
+  let episodes = 0;
+  let atLeastAsEarly = 0;
+  const later: string[] = [];
+  for (const result of leaks) {
+    result.oomForecast.warning.leadHours.forEach((ours, index) => {
+      const rule = result.predictLinear.warning.leadHours[index];
+      episodes += 1;
+      if ((ours ?? Number.NEGATIVE_INFINITY) >= (rule ?? Number.NEGATIVE_INFINITY)) {
+        atLeastAsEarly += 1;
+      } else {
+        later.push(`${result.scenario.name} episode ${index + 1}: ${formatFixed(ours, 0)} h vs rule ${formatFixed(rule, 0)} h`);
+      }
+    });
+  }
+
+  let samples = 0;
+  let withinWeighted = 0;
+  const scenariosOver: string[] = [];
+  for (const result of results) {
+    const figures = result.oomForecast.warning;
+    samples += figures.etaSamples;
+    if (figures.etaErrorMax !== null && figures.etaErrorMax > ETA_ERROR_TARGET) {
+      scenariosOver.push(`${result.scenario.name} (median ${formatPercent(figures.etaErrorMedian)}, max ${formatPercent(figures.etaErrorMax)})`);
+    }
+    withinWeighted += figures.etaWithinTarget;
+  }
+
+  const sum = (pick: (result: ScenarioResult) => number, over: readonly ScenarioResult[] = results): number => over.reduce((total, result) => total + pick(result), 0);
+  return {
+    verdictsRight: {
+      oomForecast: results.filter((result) => result.oomForecast.warning.verdictRight).length,
+      predictLinear: results.filter((result) => result.predictLinear.warning.verdictRight).length,
+      scenarios: results.length,
+    },
+    falseAlertHours: { oomForecast: sum((result) => result.oomForecast.warning.falseAlertHours), predictLinear: sum((result) => result.predictLinear.warning.falseAlertHours) },
+    flapsOnLeaks: { oomForecast: sum((result) => result.oomForecast.warning.flaps, leaks), predictLinear: sum((result) => result.predictLinear.warning.flaps, leaks) },
+    leadAtLeastRule: { episodes, atLeastAsEarly, later },
+    etaWithinTarget: { samples, within: samples === 0 ? null : withinWeighted / samples, scenariosOver },
+    wrongVerdicts: {
+      oomForecast: results.filter((result) => !result.oomForecast.warning.verdictRight).map((result) => `${result.scenario.name} (${shouldWarn(result.scenario) ? 'should warn' : 'should stay quiet'})`),
+      predictLinear: results.filter((result) => !result.predictLinear.warning.verdictRight).map((result) => `${result.scenario.name} (${shouldWarn(result.scenario) ? 'should warn' : 'should stay quiet'})`),
+    },
+  };
+}
+
+/** Renders the target summary as lines of text. */
+export function renderTargets(summary: TargetSummary): string {
+  const hours = LEVEL_HORIZON_HOURS.warning;
+  return [
+    `Every verdict right:        oom-forecast ${summary.verdictsRight.oomForecast}/${summary.verdictsRight.scenarios}, rule ${summary.verdictsRight.predictLinear}/${summary.verdictsRight.scenarios}`,
+    `Zero false-alert hours:     oom-forecast ${summary.falseAlertHours.oomForecast.toFixed(0)} h, rule ${summary.falseAlertHours.predictLinear.toFixed(0)} h (alert with no OOM kill within ${hours / 24} d)`,
+    `No flaps on true leaks:     oom-forecast ${summary.flapsOnLeaks.oomForecast}, rule ${summary.flapsOnLeaks.predictLinear}`,
+    `Warned at least as early as the rule: ${summary.leadAtLeastRule.atLeastAsEarly}/${summary.leadAtLeastRule.episodes} leak episodes` +
+      (summary.leadAtLeastRule.later.length === 0 ? '' : `; later on ${summary.leadAtLeastRule.later.join('; ')}`),
+    `ETA within 15 % once warned: ${formatPercent(summary.etaWithinTarget.within)} of ${summary.etaWithinTarget.samples} hourly forecasts` +
+      (summary.etaWithinTarget.scenariosOver.length === 0 ? '' : `; max over 15 % on ${summary.etaWithinTarget.scenariosOver.join(', ')}`),
+    `Wrong verdicts:             oom-forecast ${summary.wrongVerdicts.oomForecast.join(', ') || 'none'}; rule ${summary.wrongVerdicts.predictLinear.join(', ') || 'none'}`,
+  ].join('\n');
+}
