@@ -61,6 +61,8 @@ export interface ScenarioFigures {
   readonly etaSamples: number;
   /** Forecasts within {@link ETA_ERROR_TARGET} of the real kill. */
   readonly etaWithinTarget: number;
+  /** The forecast with the largest error, to find where it went wrong. */
+  readonly etaWorst: { readonly atSeconds: number; readonly etaSeconds: number; readonly realSeconds: number } | null;
 }
 
 /**
@@ -144,14 +146,21 @@ function flapCount(scenario: QualityScenario, timeline: AlertTimeline): number {
   return flaps;
 }
 
-function etaErrors(scenario: QualityScenario, timeline: AlertTimeline): number[] {
-  const errors: number[] = [];
+interface EtaError {
+  readonly error: number;
+  readonly atSeconds: number;
+  readonly etaSeconds: number;
+  readonly realSeconds: number;
+}
+
+function etaErrors(scenario: QualityScenario, timeline: AlertTimeline): EtaError[] {
+  const errors: EtaError[] = [];
   for (const sample of timeline.etas) {
     const real = nextOomAfter(scenario, sample.atSeconds);
     if (real === null || real - sample.atSeconds < MIN_ETA_DISTANCE_SECONDS) {
       continue;
     }
-    errors.push(Math.abs(sample.etaSeconds - real) / (real - sample.atSeconds));
+    errors.push({ error: Math.abs(sample.etaSeconds - real) / (real - sample.atSeconds), atSeconds: sample.atSeconds, etaSeconds: sample.etaSeconds, realSeconds: real });
   }
   return errors;
 }
@@ -163,7 +172,9 @@ export function scenarioFigures(scenario: QualityScenario, level: AlertLevel, ti
   const leadHours = episodes.map((episode, index) =>
     leadHoursFor(timeline, index === 0 ? span.fromSeconds : episodes[index - 1].lastKillSeconds, episode.firstKillSeconds),
   );
-  const errors = etaErrors(scenario, timeline);
+  const errorSamples = etaErrors(scenario, timeline);
+  const errors = errorSamples.map((sample) => sample.error);
+  const worst = errorSamples.reduce<EtaError | null>((highest, sample) => (highest === null || sample.error > highest.error ? sample : highest), null);
   return {
     alerted,
     verdictRight: alerted === shouldWarn(scenario),
@@ -176,5 +187,6 @@ export function scenarioFigures(scenario: QualityScenario, level: AlertLevel, ti
     etaErrorMax: maximum(errors),
     etaSamples: errors.length,
     etaWithinTarget: errors.filter((error) => error <= ETA_ERROR_TARGET).length,
+    etaWorst: worst === null ? null : { atSeconds: worst.atSeconds, etaSeconds: worst.etaSeconds, realSeconds: worst.realSeconds },
   };
 }

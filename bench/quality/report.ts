@@ -10,6 +10,8 @@ export interface ScenarioResult {
   /** Episodes that lead times refer to: first kill of each, and whether it is projected. */
   readonly episodes: { readonly firstKillSeconds: number; readonly projected: boolean }[];
   readonly oomForecast: Record<AlertLevel, ScenarioFigures>;
+  /** oom-forecast's verdicts at warning level or above, before the alert policy. */
+  readonly oomForecastVerdicts: ScenarioFigures;
   readonly predictLinear: Record<AlertLevel, ScenarioFigures>;
 }
 
@@ -105,7 +107,7 @@ export function renderLevelMarkdown(results: readonly ScenarioResult[], level: A
 /** The figures measured against the suite's targets, for both contenders. */
 export interface TargetSummary {
   readonly verdictsRight: { readonly oomForecast: number; readonly predictLinear: number; readonly scenarios: number };
-  readonly falseAlertHours: { readonly oomForecast: number; readonly predictLinear: number };
+  readonly falseAlertHours: { readonly oomForecast: number; readonly oomForecastVerdicts: number; readonly predictLinear: number };
   readonly flapsOnLeaks: { readonly oomForecast: number; readonly predictLinear: number };
   /** Leak episodes where oom-forecast's first warning came at least as early as the rule's. */
   readonly leadAtLeastRule: { readonly episodes: number; readonly atLeastAsEarly: number; readonly later: string[] };
@@ -151,7 +153,10 @@ export function summariseTargets(results: readonly ScenarioResult[]): TargetSumm
       predictLinear: results.filter((result) => result.predictLinear.warning.verdictRight).length,
       scenarios: results.length,
     },
-    falseAlertHours: { oomForecast: sum((result) => result.oomForecast.warning.falseAlertHours), predictLinear: sum((result) => result.predictLinear.warning.falseAlertHours) },
+    falseAlertHours: {
+      oomForecast: sum((result) => result.oomForecast.warning.falseAlertHours),
+      oomForecastVerdicts: sum((result) => result.oomForecastVerdicts.falseAlertHours),
+      predictLinear: sum((result) => result.predictLinear.warning.falseAlertHours) },
     flapsOnLeaks: { oomForecast: sum((result) => result.oomForecast.warning.flaps, leaks), predictLinear: sum((result) => result.predictLinear.warning.flaps, leaks) },
     leadAtLeastRule: { episodes, atLeastAsEarly, later },
     etaWithinTarget: { samples, within: samples === 0 ? null : withinWeighted / samples, scenariosOver },
@@ -167,7 +172,8 @@ export function renderTargets(summary: TargetSummary): string {
   const hours = LEVEL_HORIZON_HOURS.warning;
   return [
     `Every verdict right:        oom-forecast ${summary.verdictsRight.oomForecast}/${summary.verdictsRight.scenarios}, rule ${summary.verdictsRight.predictLinear}/${summary.verdictsRight.scenarios}`,
-    `Zero false-alert hours:     oom-forecast ${summary.falseAlertHours.oomForecast.toFixed(0)} h, rule ${summary.falseAlertHours.predictLinear.toFixed(0)} h (alert with no OOM kill within ${hours / 24} d)`,
+    `Zero false-alert hours:     oom-forecast ${summary.falseAlertHours.oomForecast.toFixed(0)} h open alerts (${summary.falseAlertHours.oomForecastVerdicts.toFixed(0)} h of them with an at-risk verdict), ` +
+      `rule ${summary.falseAlertHours.predictLinear.toFixed(0)} h (alert with no OOM kill within ${hours / 24} d)`,
     `No flaps on true leaks:     oom-forecast ${summary.flapsOnLeaks.oomForecast}, rule ${summary.flapsOnLeaks.predictLinear}`,
     `Warned at least as early as the rule: ${summary.leadAtLeastRule.atLeastAsEarly}/${summary.leadAtLeastRule.episodes} leak episodes` +
       (summary.leadAtLeastRule.later.length === 0 ? '' : `; later on ${summary.leadAtLeastRule.later.join('; ')}`),

@@ -98,6 +98,7 @@ async function main(): Promise<void> {
         scenario,
         episodes: oomEpisodes(scenario, span, LEVEL_HORIZON_HOURS.warning),
         oomForecast: figuresOf(oursOutcome.timelines),
+        oomForecastVerdicts: scenarioFigures(scenario, 'warning', oursOutcome.verdictTimeline, span),
         predictLinear: figuresOf(ruleTimelines),
       };
     });

@@ -65,7 +65,7 @@ export function classifyContainer(input: ClassificationInput): Classification {
   if (cycle !== null) {
     const restartsPerDay = restartsInLastDay(restarts, history.evaluatedAt, observedDays(history, segmentation.liveRuns));
     const growth = shape.pattern === 'linear-growth' || shape.pattern === 'step-growth' ? shape.growth : null;
-    const evidence = describeOomCycle(cycle, limitBytes, restartsPerDay, history.evaluatedAt, growth !== null);
+    const evidence = describeOomCycle(cycle, limitBytes, restartsPerDay, history.evaluatedAt, growth !== null, history.stepSeconds);
     return {
       ...plain('oom-cycle', clamp(0.6 + 0.1 * cycle.killCount, 0, 0.95), evidence),
       growth,

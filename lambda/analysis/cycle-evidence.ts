@@ -10,9 +10,18 @@ import { SECONDS_PER_DAY } from './samples';
  *
  * @param restartsPerDay - container restarts per day over the last day
  * @param currentRunForecast - whether the current lifetime grows steadily enough for a forecast of its own
+ * @param stepSeconds - spacing of the samples: a kill happened within the step that ends at its time
  */
-export function describeOomCycle(cycle: OomCycle, limitBytes: number, restartsPerDay: number, evaluatedAt: number, currentRunForecast: boolean): string[] {
-  const days = Math.max(1, Math.ceil((evaluatedAt - cycle.firstKillAt) / SECONDS_PER_DAY));
+export function describeOomCycle(
+  cycle: OomCycle,
+  limitBytes: number,
+  restartsPerDay: number,
+  evaluatedAt: number,
+  currentRunForecast: boolean,
+  stepSeconds: number,
+): string[] {
+  // Counted from the start of the first kill's step, so 7 daily kills read "7 in 7 days" at any time of day.
+  const days = Math.max(1, Math.ceil((evaluatedAt - (cycle.firstKillAt - stepSeconds)) / SECONDS_PER_DAY));
   const peakText = describePeak(cycle, limitBytes);
   const evidence: string[] = [];
 

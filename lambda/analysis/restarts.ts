@@ -71,7 +71,10 @@ export function summarizeRestarts(history: ContainerHistory, liveRuns: readonly 
   const restartedRunPeaks: number[] = [];
   const reachedLimit = (peak: number | null): boolean => limitBytes !== null && peak !== null && peak >= NEAR_LIMIT_FRACTION * limitBytes;
 
-  const matchedEvents = new Set<number>();
+  // A counter event of N restarts in one step explains up to N new container ids near it.
+  const unexplainedCounts = events.map((event) => event.count);
+  const killIndexOfEvent = new Map<number, number>();
+  const firstLiveTime = liveRuns[0]?.samples[0]?.t;
   for (let index = 1; index < liveRuns.length; index += 1) {
     const run = liveRuns[index];
     const ended = liveRuns[index - 1];
@@ -85,12 +88,17 @@ export function summarizeRestarts(history: ContainerHistory, liveRuns: readonly 
       }
       continue;
     }
+    if (boundaryTime === firstLiveTime) {
+      // The first sample is the peak of the step that ends at the lookback's start, so a container
+      // id that appears there started before the lookback, as the restart counter also says.
+      continue;
+    }
     restartedRunPeaks.push(peak ?? 0);
 
     // The event's step may end anywhere from the old run's last sample to the new run's first.
     const endedTime = ended.samples[ended.samples.length - 1].t;
     const eventIndex = events.findIndex(
-      (event, position) => !matchedEvents.has(position) && event.t >= endedTime - matchSeconds && event.t <= boundaryTime + matchSeconds,
+      (event, position) => unexplainedCounts[position] > 0 && event.t >= endedTime - matchSeconds && event.t <= boundaryTime + matchSeconds,
     );
     if (eventIndex < 0) {
       // A new container id with no restart event: the counter was missed, so count it here.
@@ -102,17 +110,26 @@ export function summarizeRestarts(history: ContainerHistory, liveRuns: readonly 
       continue;
     }
 
-    matchedEvents.add(eventIndex);
+    unexplainedCounts[eventIndex] -= 1;
     const event = events[eventIndex];
-    if (event.oomKilled) {
-      kills.push({ t: event.t, count: event.count, source: 'oom-killed', peakBytes: peak, levelBeforeBytes: levelBefore });
-    } else if (reachedLimit(peak)) {
-      kills.push({ t: event.t, count: event.count, source: 'restart-near-limit', peakBytes: peak, levelBeforeBytes: levelBefore });
+    const killIndex = killIndexOfEvent.get(eventIndex);
+    if (killIndex !== undefined) {
+      // Another container that the same event explains: the event's kill keeps the highest peak.
+      const kill = kills[killIndex];
+      if (peak !== null && peak > (kill.peakBytes ?? Number.NEGATIVE_INFINITY)) {
+        kills[killIndex] = { ...kill, peakBytes: peak };
+      }
+      continue;
+    }
+    if (event.oomKilled || reachedLimit(peak)) {
+      killIndexOfEvent.set(eventIndex, kills.length);
+      const source: KillSource = event.oomKilled ? 'oom-killed' : 'restart-near-limit';
+      kills.push({ t: event.t, count: event.count, source, peakBytes: peak, levelBeforeBytes: levelBefore });
     }
   }
 
   events.forEach((event, position) => {
-    if (!matchedEvents.has(position) && event.oomKilled) {
+    if (unexplainedCounts[position] === event.count && event.oomKilled) {
       kills.push({ t: event.t, count: event.count, source: 'oom-killed', peakBytes: null, levelBeforeBytes: null });
     }
   });

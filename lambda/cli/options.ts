@@ -16,7 +16,7 @@ import type { PrometheusAuth } from '../prometheus/auth';
 
 export type OutputFormat = 'table' | 'json';
 
-/** What a `check` or `backtest` command line asks for. */
+/** Settings parsed from one command line. */
 export interface CommandLine {
   readonly command: 'check' | 'backtest' | 'demo' | 'help';
   readonly check: CheckOptions;
@@ -168,7 +168,12 @@ function parseFormat(text: string | undefined): OutputFormat {
 }
 
 function parseAuth(kind: string | undefined, region: string | undefined, env: NodeJS.ProcessEnv): PrometheusAuth {
-  const chosen = kind ?? (env.PROMETHEUS_BEARER_TOKEN ? 'bearer' : env.PROMETHEUS_USERNAME ? 'basic' : 'none');
+  let chosen = kind ?? 'none';
+  if (kind === undefined && env.PROMETHEUS_BEARER_TOKEN) {
+    chosen = 'bearer';
+  } else if (kind === undefined && env.PROMETHEUS_USERNAME) {
+    chosen = 'basic';
+  }
   switch (chosen) {
     case 'none':
       return { kind: 'none' };

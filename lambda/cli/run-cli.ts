@@ -14,7 +14,7 @@ export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
 export const EXIT_BACKEND = 3;
 
-/** Where the CLI writes; tests pass collectors. */
+/** Output streams of the CLI. Tests pass collectors. */
 export interface CliOutput {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;

@@ -11,12 +11,12 @@ import { backtestReportTable, checkReportTable } from '../report/table-report';
 import type { Notification } from '../types';
 import { buildDemoScenario, type DemoScenario } from './scenario';
 
-/** Where the demo writes. */
+/** Output sink of the demo. */
 export interface DemoOutput {
   readonly stdout: (text: string) => void;
 }
 
-/** What the demo found, for tests and for its closing summary. */
+/** Findings of the demo, for tests and for its closing summary. */
 export interface DemoOutcome {
   readonly scenario: DemoScenario;
   readonly notifications: Notification[];
@@ -27,10 +27,10 @@ export interface DemoOutcome {
 }
 
 /**
- * Runs the motivating incident end to end on a real Prometheus: generates the data, backfills
- * it with promtool, starts Prometheus on a free loopback port, replays hourly checks, runs one
- * check before the second OOM kill and one after the fix, prints the reports and stops the
- * server.
+ * Runs the motivating incident end to end on a real Prometheus. It generates the data, backfills
+ * it with promtool and starts Prometheus on a free loopback port. Then it replays hourly checks,
+ * runs one check before the second OOM kill and one after the fix, prints the reports and stops
+ * the server.
  */
 export async function runDemo(output: DemoOutput): Promise<DemoOutcome> {
   const endSeconds = Math.floor(Date.now() / 1000 / 3600) * 3600;

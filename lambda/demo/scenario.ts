@@ -25,7 +25,7 @@ export const DAYS_AFTER_FIX = 5;
 /**
  * Builds the motivating incident. A mostly idle Django service runs uwsgi workers whose working
  * set rises in a straight line, about 30 MB/h from 500 MB, until the kernel kills the container
- * at its 6 GiB limit (every 8 days or so). A celery worker beside it holds a steady 160 MB.
+ * at its 6 GiB limit (every 8 days or so). A celery worker beside it uses a steady 160 MB.
  * Then worker recycling (uwsgi max-requests, reload-on-rss) is rolled out: memory stays in a
  * 400-600 MB sawtooth and the limit drops to 2 GiB.
  *

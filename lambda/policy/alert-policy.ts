@@ -23,7 +23,7 @@ export interface AlertPolicyOptions {
   readonly warnHours?: number;
 }
 
-/** What one pass of the policy decided. */
+/** Decision of one policy pass: the messages to send and the states to save or delete. */
 export interface AlertDecision {
   readonly notifications: Notification[];
   /** States to save: every container seen in this check, and those resolved or forgotten. */
@@ -50,10 +50,10 @@ const SEVERITY_RANK: Record<Severity, number> = { none: 0, warning: 1, critical:
  * checks left. Pure: the same input always gives the same decision, so `check` and `backtest`
  * behave alike.
  *
- * The rules: a risk is confirmed over `confirmChecks` checks before the first message (critical
- * high-confidence verdicts and OOM loops at once); warning to critical escalates at once;
- * critical to warning waits for the next reminder; an unchanged open alert is repeated at most every
- * `reminderHours`; an alert resolves after `resolveChecks` checks without risk.
+ * A risk is confirmed over `confirmChecks` checks before the first message, except that
+ * high-confidence critical verdicts and OOM loops are sent at once. Warning to critical escalates
+ * at once, and critical to warning waits for the next reminder. An open alert is repeated at most
+ * every `reminderHours`. An alert resolves after `resolveChecks` checks without risk.
  */
 export function decideAlerts(
   previousStates: ReadonlyMap<string, AlertState>,

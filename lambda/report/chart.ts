@@ -17,7 +17,7 @@ export interface ChartOptions {
 
 /**
  * Draws recent memory (`*`), its forecast (`.`) and the limit (`-`) as lines of text, so a
- * person sees the trend and where it meets the limit without opening a dashboard.
+ * person can read the trend and where it meets the limit without opening a dashboard.
  */
 export function renderChart(samples: readonly Sample[], options: ChartOptions = {}): string[] {
   const width = options.width ?? 60;
@@ -70,7 +70,12 @@ export function renderChart(samples: readonly Sample[], options: ChartOptions = 
 
   const labelWidth = 10;
   return grid.map((cells, row) => {
-    const label = row === 0 ? formatBytes(topBytes) : row === height - 1 ? formatBytes(bottomBytes) : '';
+    let label = '';
+    if (row === 0) {
+      label = formatBytes(topBytes);
+    } else if (row === height - 1) {
+      label = formatBytes(bottomBytes);
+    }
     return `${label.padStart(labelWidth)} |${cells.join('')}`;
   });
 }

@@ -16,7 +16,10 @@ const CHECK_EVERY_SECONDS = 3600;
 
 /** What oom-forecast did on one scenario (namespace). */
 export interface OomForecastOutcome {
+  /** When an alert was open (any severity, and critical), as the alert policy's state holds it. */
   readonly timelines: Record<AlertLevel, AlertTimeline>;
+  /** When a verdict itself was at risk, before the policy's confirmation and hysteresis. */
+  readonly verdictTimeline: AlertTimeline;
   /** How many checks returned each pattern for the scenario's containers. */
   readonly patternCounts: Record<string, number>;
   /** Notifications for the scenario, compact, in time order. */
@@ -47,6 +50,8 @@ class Recorder {
   private readonly openSeverityById = new Map<string, Severity>();
   private readonly active: Record<AlertLevel, Map<string, number[]>> = { warning: new Map(), critical: new Map() };
   private readonly etas: Record<AlertLevel, Map<string, EtaSample[]>> = { warning: new Map(), critical: new Map() };
+  private readonly verdictAtRisk = new Map<string, number[]>();
+  private readonly verdictEtas = new Map<string, EtaSample[]>();
   private readonly patterns = new Map<string, Record<string, number>>();
   private readonly notifications = new Map<string, OomForecastOutcome['notifications']>();
 
@@ -74,6 +79,12 @@ class Recorder {
 
       const severities = [...this.openSeverityById.entries()].filter(([id]) => namespaceOf(id) === namespace).map(([, severity]) => severity);
       const eta = soonestEta(verdicts);
+      if (verdicts.some((verdict) => verdict.severity !== 'none')) {
+        push(this.verdictAtRisk, namespace, at);
+        if (eta !== null) {
+          push(this.verdictEtas, namespace, { atSeconds: at, etaSeconds: eta });
+        }
+      }
       const levels: [AlertLevel, boolean][] = [
         ['warning', severities.some((severity) => severity !== 'none')],
         ['critical', severities.includes('critical')],
@@ -112,6 +123,10 @@ class Recorder {
       });
       outcomes.set(namespace, {
         timelines: { warning: timeline('warning'), critical: timeline('critical') },
+        verdictTimeline: {
+          intervals: intervalsFromInstants(this.verdictAtRisk.get(namespace) ?? [], CHECK_EVERY_SECONDS),
+          etas: this.verdictEtas.get(namespace) ?? [],
+        },
         patternCounts: this.patterns.get(namespace) ?? {},
         notifications: this.notifications.get(namespace) ?? [],
       });
