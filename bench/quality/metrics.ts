@@ -20,10 +20,20 @@ export interface EvaluationSpan {
 export const EPISODE_GAP_SECONDS = 12 * 3600;
 /** How long after the first kill of an episode a first alert still counts, as a negative lead. */
 export const LATE_ALERT_SECONDS = 12 * 3600;
-/** Forecasts made less than this before the kill are left out of the ETA error, whose denominator tends to zero there. */
-export const MIN_ETA_DISTANCE_SECONDS = 3600;
+/**
+ * Forecasts made less than this before the kill are left out of the ETA error. Its denominator
+ * tends to zero there, so that an hourly check or 2 hours of noise alone would read as 50 % or
+ * more.
+ */
+export const MIN_ETA_DISTANCE_SECONDS = 6 * 3600;
 /** A forecast instant within this fraction of the time left is on target. */
 export const ETA_ERROR_TARGET = 0.15;
+/**
+ * False alerts this soon after a real OOM kill are counted apart: a checker that keeps an alert
+ * open after a kill, while the restarted container climbs again, is making a policy choice rather
+ * than misreading a shape.
+ */
+export const AFTER_KILL_SECONDS = 48 * 3600;
 /** Step at which alert intervals are tested for cause. */
 const FALSE_ALERT_SLICE_SECONDS = 300;
 
@@ -46,12 +56,14 @@ export interface ScenarioFigures {
   readonly verdictRight: boolean;
   readonly firstAlertSeconds: number | null;
   /**
-   * Per episode: hours from the first alert to the first kill (negative when the alert came
-   * after it, null when there was none within 12 hours).
+   * Per episode: hours from the onset of the alert active at the first kill to that kill (negative
+   * when the alert came after it, null when there was none within 12 hours).
    */
   readonly leadHours: (number | null)[];
   /** Hours of active alert with no OOM kill within the level's horizon and no other risk to report. */
   readonly falseAlertHours: number;
+  /** The part of `falseAlertHours` within 48 hours after a real OOM kill. */
+  readonly falseAlertHoursAfterKill: number;
   /** Times the alert came back on with no OOM kill since the previous alert started. */
   readonly flaps: number;
   readonly alertHours: number;
@@ -82,23 +94,29 @@ export function oomEpisodes(scenario: QualityScenario, span: EvaluationSpan, hor
     }
   }
   const projected = scenario.projectedOomSeconds;
-  if (projected !== undefined && projected > span.toSeconds && projected - horizonHours * 3600 < span.toSeconds) {
-    episodes.push({ firstKillSeconds: projected, lastKillSeconds: projected, kills: 1, projected: true });
+  const last = episodes.at(-1);
+  if (projected === undefined || projected <= span.toSeconds || projected - horizonHours * 3600 >= span.toSeconds) {
+    return episodes;
   }
+  if (last !== undefined && projected - last.lastKillSeconds <= EPISODE_GAP_SECONDS) {
+    // A loop or a daily kill that goes on after the window continues its episode.
+    return episodes;
+  }
+  episodes.push({ firstKillSeconds: projected, lastKillSeconds: projected, kills: 1, projected: true });
   return episodes;
 }
 
-/** Hours between the first alert of an episode's cycle and its first kill. */
-function leadHoursFor(timeline: AlertTimeline, cycleStartSeconds: number, killSeconds: number): number | null {
-  let firstSeconds: number | null = null;
-  for (const interval of timeline.intervals) {
-    if (interval.endSeconds > cycleStartSeconds && interval.startSeconds < killSeconds) {
-      const start = Math.max(interval.startSeconds, cycleStartSeconds);
-      firstSeconds = firstSeconds === null ? start : Math.min(firstSeconds, start);
-    }
-  }
-  if (firstSeconds !== null) {
-    return (killSeconds - firstSeconds) / 3600;
+/**
+ * Hours between the onset of the alert that was active when the kill came and the kill, counted
+ * from the start of the cycle at most. An alert that resolved before the kill does not count,
+ * because people stop acting on a resolved alert.
+ */
+function leadHoursFor(timeline: AlertTimeline, cycleStartSeconds: number, killSeconds: number, span: EvaluationSpan): number | null {
+  // A kill projected after the span counts as warned when the alert was still active at its end.
+  const lastKnownSeconds = Math.min(killSeconds, span.toSeconds);
+  const activeAtKill = timeline.intervals.find((interval) => interval.startSeconds < lastKnownSeconds && interval.endSeconds >= lastKnownSeconds);
+  if (activeAtKill !== undefined) {
+    return (killSeconds - Math.max(activeAtKill.startSeconds, cycleStartSeconds)) / 3600;
   }
   const late = timeline.intervals.find((interval) => interval.startSeconds >= killSeconds && interval.startSeconds < killSeconds + LATE_ALERT_SECONDS);
   return late === undefined ? null : -(late.startSeconds - killSeconds) / 3600;
@@ -116,16 +134,23 @@ export function alertJustified(scenario: QualityScenario, level: AlertLevel, atS
   return next !== null && next - atSeconds <= LEVEL_HORIZON_HOURS[level] * 3600;
 }
 
-function falseAlertHours(scenario: QualityScenario, level: AlertLevel, timeline: AlertTimeline): number {
+/** False-alert hours in total, and those within {@link AFTER_KILL_SECONDS} after a real kill. */
+function falseAlertHours(scenario: QualityScenario, level: AlertLevel, timeline: AlertTimeline): { total: number; afterKill: number } {
   let falseSeconds = 0;
+  let afterKillSeconds = 0;
   for (const interval of timeline.intervals) {
     for (let t = interval.startSeconds; t < interval.endSeconds; t += FALSE_ALERT_SLICE_SECONDS) {
-      if (!alertJustified(scenario, level, t)) {
-        falseSeconds += Math.min(FALSE_ALERT_SLICE_SECONDS, interval.endSeconds - t);
+      if (alertJustified(scenario, level, t)) {
+        continue;
+      }
+      const sliceSeconds = Math.min(FALSE_ALERT_SLICE_SECONDS, interval.endSeconds - t);
+      falseSeconds += sliceSeconds;
+      if (scenario.oomKillSeconds.some((kill) => kill <= t && t - kill < AFTER_KILL_SECONDS)) {
+        afterKillSeconds += sliceSeconds;
       }
     }
   }
-  return falseSeconds / 3600;
+  return { total: falseSeconds / 3600, afterKill: afterKillSeconds / 3600 };
 }
 
 /**
@@ -166,13 +191,21 @@ function etaErrors(scenario: QualityScenario, timeline: AlertTimeline): EtaError
 }
 
 /** Computes the figures of one contender's timeline on one scenario at one level. */
-export function scenarioFigures(scenario: QualityScenario, level: AlertLevel, timeline: AlertTimeline, span: EvaluationSpan): ScenarioFigures {
+export function scenarioFigures(scenario: QualityScenario, level: AlertLevel, unclipped: AlertTimeline, span: EvaluationSpan): ScenarioFigures {
+  // The last check's verdict would hold for the hour after the data ends: nothing is known there.
+  const timeline: AlertTimeline = {
+    intervals: unclipped.intervals
+      .filter((interval) => interval.startSeconds < span.toSeconds)
+      .map((interval) => ({ startSeconds: interval.startSeconds, endSeconds: Math.min(interval.endSeconds, span.toSeconds) })),
+    etas: unclipped.etas,
+  };
   const alerted = timeline.intervals.length > 0;
   const episodes = oomEpisodes(scenario, span, LEVEL_HORIZON_HOURS[level]);
   const leadHours = episodes.map((episode, index) =>
-    leadHoursFor(timeline, index === 0 ? span.fromSeconds : episodes[index - 1].lastKillSeconds, episode.firstKillSeconds),
+    leadHoursFor(timeline, index === 0 ? span.fromSeconds : episodes[index - 1].lastKillSeconds, episode.firstKillSeconds, span),
   );
-  const errorSamples = etaErrors(scenario, timeline);
+  const falseHours = falseAlertHours(scenario, level, timeline);
+  const errorSamples = scenario.killsBelowLimit === true ? [] : etaErrors(scenario, timeline);
   const errors = errorSamples.map((sample) => sample.error);
   const worst = errorSamples.reduce<EtaError | null>((highest, sample) => (highest === null || sample.error > highest.error ? sample : highest), null);
   return {
@@ -180,7 +213,8 @@ export function scenarioFigures(scenario: QualityScenario, level: AlertLevel, ti
     verdictRight: alerted === shouldWarn(scenario),
     firstAlertSeconds: timeline.intervals[0]?.startSeconds ?? null,
     leadHours,
-    falseAlertHours: falseAlertHours(scenario, level, timeline),
+    falseAlertHours: falseHours.total,
+    falseAlertHoursAfterKill: falseHours.afterKill,
     flaps: flapCount(scenario, timeline),
     alertHours: timeline.intervals.reduce((sum, interval) => sum + (interval.endSeconds - interval.startSeconds) / 3600, 0),
     etaErrorMedian: median(errors),

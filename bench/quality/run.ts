@@ -16,7 +16,7 @@ import { createPrometheusClient } from '../../lambda/prometheus/client';
 import { RESULTS_DIRECTORY, writeResultsJson } from '../support/results';
 import { runOomForecast, type OomForecastOutcome } from './contenders/oom-forecast';
 import { runPredictLinear, RULE_STEP_SECONDS } from './contenders/predict-linear';
-import { LEVEL_HORIZON_HOURS, oomEpisodes, scenarioFigures, type EvaluationSpan } from './metrics';
+import { LEVEL_HORIZON_HOURS, oomEpisodes, scenarioFigures, type EvaluationSpan, type ScenarioFigures } from './metrics';
 import { renderLevelMarkdown, renderLevelTable, renderTargets, summariseTargets, type ScenarioResult } from './report';
 import { shouldWarn, type AlertLevel, type QualityScenario } from './scenario';
 import { buildSuite, suiteWindow } from './scenarios';
@@ -41,6 +41,16 @@ function byFamily(series: readonly MetricSeries[]): MetricSeries[] {
     families.set(one.name, family);
   }
   return [...families.values()].flat();
+}
+
+/** Figures for the JSON file, with instants in ISO 8601. */
+function figuresJson(figures: ScenarioFigures): Record<string, unknown> {
+  const { firstAlertSeconds, etaWorst, ...rest } = figures;
+  return {
+    ...rest,
+    firstAlert: firstAlertSeconds === null ? null : iso(firstAlertSeconds),
+    etaWorst: etaWorst === null ? null : { at: iso(etaWorst.atSeconds), eta: iso(etaWorst.etaSeconds), real: iso(etaWorst.realSeconds) },
+  };
 }
 
 /** Why oom-forecast got a verdict wrong, in a line the lead can act on. */
@@ -139,13 +149,16 @@ async function main(): Promise<void> {
           projectedOom: result.scenario.projectedOomSeconds === undefined ? null : iso(result.scenario.projectedOomSeconds),
           episodes: result.episodes.map((episode) => ({ firstKill: iso(episode.firstKillSeconds), projected: episode.projected })),
           oomForecast: {
-            ...result.oomForecast,
+            warning: figuresJson(result.oomForecast.warning),
+            critical: figuresJson(result.oomForecast.critical),
+            verdictsAtRisk: figuresJson(result.oomForecastVerdicts),
             patternCounts: outcome.patternCounts,
             notifications: outcome.notifications.map((notification) => ({ ...notification, at: iso(notification.at) })),
             alertIntervals: outcome.timelines.warning.intervals.map((interval) => [iso(interval.startSeconds), iso(interval.endSeconds)]),
           },
           predictLinear: {
-            ...result.predictLinear,
+            warning: figuresJson(result.predictLinear.warning),
+            critical: figuresJson(result.predictLinear.critical),
             alertIntervals: (rule.byNamespace.get(result.scenario.name)?.warning.intervals ?? []).map((interval) => [iso(interval.startSeconds), iso(interval.endSeconds)]),
           },
         };

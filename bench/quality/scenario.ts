@@ -38,6 +38,11 @@ export interface QualityScenario {
    * alerts up to `level` from `fromSeconds` on are justified although no OOM kill follows.
    */
   readonly nonOomRisk?: { readonly level: AlertLevel; readonly fromSeconds: number };
+  /**
+   * True when the kills happen below the container limit (worker processes killed inside the
+   * container), so that a forecast of the limit cannot be compared with the kill times.
+   */
+  readonly killsBelowLimit?: boolean;
 }
 
 /** Whether a checker should alert on the scenario at some point. */
@@ -45,12 +50,16 @@ export function shouldWarn(scenario: QualityScenario): boolean {
   return scenario.group !== 'benign';
 }
 
-/** The next OOM kill after `atSeconds`, real, projected or hypothetical, or null when none is expected. */
+/**
+ * The next OOM kill at or after `atSeconds`, real, projected or hypothetical, or null when none
+ * is expected. A kill at the instant itself counts, because a check at that instant still sees
+ * the container before its restart.
+ */
 export function nextOomAfter(scenario: QualityScenario, atSeconds: number): number | null {
   if (scenario.nextOomAfter !== undefined) {
     return scenario.nextOomAfter(atSeconds);
   }
   const candidates = [...scenario.oomKillSeconds, ...(scenario.projectedOomSeconds === undefined ? [] : [scenario.projectedOomSeconds])];
-  const later = candidates.filter((seconds) => seconds > atSeconds);
+  const later = candidates.filter((seconds) => seconds >= atSeconds);
   return later.length === 0 ? null : Math.min(...later);
 }

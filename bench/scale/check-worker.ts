@@ -18,11 +18,15 @@ export interface WorkerRequest {
   readonly selector?: string;
   /** Where to write the recorded HTTP requests. @default - not written */
   readonly recordPath?: string;
+  /** Where to write the verdicts, for the state-write measurement. @default - not written */
+  readonly verdictsPath?: string;
 }
 
 /** What the worker prints. */
 export interface WorkerResult {
   readonly elapsedMs: number;
+  /** User and system CPU time of the check, which is what Lambda's fraction of a vCPU stretches. */
+  readonly cpuMs: number;
   /** Peak resident set of the whole process, the figure Lambda's memory size must hold. */
   readonly maxRssBytes: number;
   /** Resident set before the check started: node and the loaded code. */
@@ -58,15 +62,21 @@ async function main(): Promise<void> {
   const client = recordingClient(createPrometheusClient({ url: request.prometheusUrl }));
 
   const startedMs = performance.now();
+  const cpuBefore = process.cpuUsage();
   const evaluation = await evaluateCheck(options, request.atSeconds, client, new Map());
+  const cpu = process.cpuUsage(cpuBefore);
   const elapsedMs = performance.now() - startedMs;
 
   if (request.recordPath !== undefined) {
     writeFileSync(request.recordPath, JSON.stringify(client.recorded));
   }
+  if (request.verdictsPath !== undefined) {
+    writeFileSync(request.verdictsPath, JSON.stringify(evaluation.verdicts));
+  }
   const atRisk = evaluation.verdicts.filter((verdict) => verdict.severity !== 'none');
   const result: WorkerResult = {
     elapsedMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     // resourceUsage reports kilobytes.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     rssBeforeBytes,

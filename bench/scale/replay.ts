@@ -54,18 +54,22 @@ function send(agent: Agent, baseUrl: string, recorded: Pick<RecordedRequest, 'me
 }
 
 /**
- * Sends every request at once, as the check does, reads each body to its end and drops it.
+ * Sends the requests with at most `concurrency` in flight (Infinity: all at once, as the check
+ * sends one batch), reads each body to its end and drops it.
  *
  * @throws Error when Prometheus answers a request with anything but 200
  */
-export async function replayRequests(baseUrl: string, requests: readonly RecordedRequest[]): Promise<ReplayTiming> {
+export async function replayRequests(baseUrl: string, requests: readonly RecordedRequest[], concurrency: number): Promise<ReplayTiming> {
   const agent = new Agent({ keepAlive: true });
   try {
     const startedMs = performance.now();
     let sumMs = 0;
     let responseBytes = 0;
-    await Promise.all(
-      requests.map(async (recorded) => {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < requests.length) {
+        const recorded = requests[next];
+        next += 1;
         const sentMs = performance.now();
         const response = await send(agent, baseUrl, recorded, false);
         sumMs += performance.now() - sentMs;
@@ -73,8 +77,9 @@ export async function replayRequests(baseUrl: string, requests: readonly Recorde
         if (response.status !== 200) {
           throw new Error(`replaying ${recorded.method} ${recorded.path} returned HTTP ${response.status}; expected 200`);
         }
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
     return { wallMs: performance.now() - startedMs, sumMs, responseBytes };
   } finally {
     agent.destroy();

@@ -5,7 +5,7 @@
  * loop, which outranks a sawtooth, which outranks the shape of the current run.
  */
 import type { ContainerHistory, Pattern, Run } from '../types';
-import { detectCrashLoop } from './crash-loop';
+import { detectCrashLoop, detectUnsampledRestartLoop } from './crash-loop';
 import { describeCrashLoop, describeOomCycle, describeSawtooth } from './cycle-evidence';
 import { formatBytes, formatHours, formatPercent, formatRate } from './describe';
 import type { GrowthModel } from './growth-model';
@@ -51,7 +51,7 @@ export function classifyContainer(input: ClassificationInput): Classification {
   const { history, limitBytes, segmentation, restarts } = input;
   const current = segmentation.liveRuns[segmentation.liveRuns.length - 1];
   if (current === undefined) {
-    return plain('insufficient-data', 0.1, ['no memory samples of the live pod in the lookback']);
+    return classifyWithoutSamples(history, restarts, segmentation);
   }
   const shape = classifyRunShape(current.samples, history.stepSeconds);
   const currentSlope = isLongEnough(current.samples) ? (shape.growth?.slopeBytesPerHour ?? shape.trend?.slopeBytesPerHour ?? null) : null;
@@ -89,6 +89,31 @@ export function classifyContainer(input: ClassificationInput): Classification {
   }
 
   return classifyCurrentRun(segmentation, current, shape, currentSlope, limitBytes, history.stepSeconds);
+}
+
+/**
+ * Classifies a container without memory samples in the lookback from its restarts alone: a
+ * container that restarts several times a day and never lives long enough for a sample is in
+ * a restart loop, whatever its limit.
+ */
+function classifyWithoutSamples(history: ContainerHistory, restarts: RestartSummary, segmentation: Segmentation): Classification {
+  const loop = detectUnsampledRestartLoop(restarts, history.evaluatedAt, observedDays(history, segmentation.liveRuns));
+  if (loop === null) {
+    return plain('insufficient-data', 0.1, ['no memory samples of the live pod in the lookback']);
+  }
+  const rate = `~${Math.round(loop.restartsPerDay)}/day`;
+  if (loop.mostlyOomKilled) {
+    return plain('oom-cycle', 0.7, [
+      `OOM-kill loop ${rate} with no memory samples: each container is killed before cAdvisor reports its memory`,
+      'no time to the limit: the container dies within moments of each start',
+    ]);
+  }
+  // NOTE: without a last-termination-reason series every restart reads as not OOMKilled, so an
+  // OOM-kill loop of such a cluster is reported here as a crash loop.
+  return plain('crash-loop', 0.7, [
+    `restart loop ${rate} with no memory samples, not OOMKilled: each container dies before cAdvisor reports its memory`,
+    "memory is not the likely cause: read the container's logs and its last termination reason",
+  ]);
 }
 
 /**

@@ -90,7 +90,7 @@ export function summarizeRestarts(history: ContainerHistory, liveRuns: readonly 
     }
     if (boundaryTime === firstLiveTime) {
       // The first sample is the peak of the step that ends at the lookback's start, so a container
-      // id that appears there started before the lookback, as the restart counter also says.
+      // id that appears there started before the lookback, as the restart counter also shows.
       continue;
     }
     restartedRunPeaks.push(peak ?? 0);
@@ -141,9 +141,13 @@ export function summarizeRestarts(history: ContainerHistory, liveRuns: readonly 
   return { total, oomKills, perDay: total / observedDays(history, liveRuns), restarts, kills, restartedRunPeaks };
 }
 
-/** Days from the live pod's first sample to the evaluation, at least one hour. */
+/**
+ * Days from the live pod's first sample to the evaluation, at least one hour. A container
+ * without samples is observed from the start of the step of its first restart in the lookback.
+ */
 export function observedDays(history: ContainerHistory, liveRuns: readonly Run[]): number {
-  const firstTime = liveRuns[0]?.samples[0]?.t ?? history.evaluatedAt;
+  const firstRestart = history.restarts.length > 0 ? Math.min(...history.restarts.map((event) => event.t)) - history.stepSeconds : undefined;
+  const firstTime = liveRuns[0]?.samples[0]?.t ?? firstRestart ?? history.evaluatedAt;
   return Math.max(history.evaluatedAt - firstTime, SECONDS_PER_HOUR) / SECONDS_PER_DAY;
 }
 

@@ -11,7 +11,7 @@ import { ContainerHistory, Sample } from '../types';
 import { containerKey, ContainerSeries, flattenContainerIds, groupByContainer, joinContainerIds, reportLabels } from './container-series';
 import * as queries from './default-queries';
 import { LimitIndex } from './limits';
-import { restartEventsFromCounter } from './restarts';
+import { recentlyRestartedContainers, restartEventsFromCounter, RestartingContainer } from './restarts';
 import { LabelMatcher, parseSelector } from './selector';
 import { defaultStepSeconds, resolveStepSeconds } from './step';
 import { buildOwnerIndex, OwnerIndex, workloadOf } from './workloads';
@@ -140,6 +140,14 @@ async function readAll(
   return { usage, live, limits, restartCounters, oomKilled, owners: buildOwnerIndex(podOwners, replicaSetOwners, jobOwners) };
 }
 
+/** Returns an empty series group for a container known only from its restart counter. */
+function groupWithoutUsage(container: RestartingContainer | undefined): ContainerSeries | undefined {
+  if (container === undefined) {
+    return undefined;
+  }
+  return { ...container, key: `${container.namespace}/${container.pod}/${container.container}`, byId: [] };
+}
+
 function byContainerKey(series: readonly PromSeries[]): Map<string, Sample[]> {
   const map = new Map<string, Sample[]>();
   for (const one of series) {
@@ -248,6 +256,12 @@ export async function fetchContainerHistories(
 
   const { containers, unlabelled } = groupByContainer(data.usage);
   const live = liveKeys(data, containers, atSeconds);
+  // Crash-looping containers are judged even when they have no working set at this instant. A
+  // custom usage query chooses the containers itself, so none are added to it.
+  const restarting = options.usageQuery === undefined ? recentlyRestartedContainers(data.restartCounters, atSeconds) : new Map<string, RestartingContainer>();
+  for (const key of restarting.keys()) {
+    live.add(key);
+  }
   const workloadKeyOf = (group: ContainerSeries): string =>
     `${group.namespace}/${workloadOf(group.namespace, group.pod, data.owners).name}/${group.container}`;
   const earlier = earlierPodsByWorkload(containers, live, workloadKeyOf);
@@ -257,14 +271,14 @@ export async function fetchContainerHistories(
 
   const histories: ContainerHistory[] = [];
   for (const key of [...live].sort()) {
-    const group = containers.get(key);
+    const group = containers.get(key) ?? groupWithoutUsage(restarting.get(key));
     if (group === undefined) {
       continue;
     }
     const workloadKey = workloadKeyOf(group);
     histories.push({
       id: workloadKey,
-      labels: reportLabels(group),
+      labels: group.byId.length > 0 ? reportLabels(group) : { namespace: group.namespace, pod: group.pod, container: group.container },
       usageByContainerId: joinContainerIds(group.byId),
       earlierPods: earlier.get(workloadKey) ?? [],
       restarts: restartEventsFromCounter(counters.get(key) ?? [], oomKilled.get(key) ?? [], range.startSeconds, stepSeconds),

@@ -1,5 +1,8 @@
 /** Restart events from the kube-state-metrics restart counter and last-termination reason. */
+import { PromSeries } from '../prometheus/response';
 import { RestartEvent, Sample } from '../types';
+
+const SECONDS_PER_DAY = 86400;
 
 /**
  * Turns the restart counter of one container, sampled once per step, into restart events: one
@@ -38,4 +41,34 @@ export function restartEventsFromCounter(
     }
   }
   return events;
+}
+
+/** A container seen only through its restart counter. */
+export interface RestartingContainer {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+}
+
+/**
+ * Finds the containers whose restart counter is current at `atSeconds` (it has a sample at that
+ * step) and rose within the last 24 hours. A container in CrashLoopBackOff spends most of its
+ * time waiting for its next start, so it often has no working set at the evaluation instant,
+ * while kube-state-metrics keeps reporting its counter.
+ *
+ * @param counters - counter series with namespace, pod and container labels, sampled once per step
+ * @returns the containers, keyed by `namespace/pod/container`
+ */
+export function recentlyRestartedContainers(counters: readonly PromSeries[], atSeconds: number): Map<string, RestartingContainer> {
+  const found = new Map<string, RestartingContainer>();
+  for (const { labels, samples } of counters) {
+    if (!labels.namespace || !labels.pod || !labels.container || samples.at(-1)?.t !== atSeconds) {
+      continue;
+    }
+    const roseLastDay = samples.some((sample, index) => index > 0 && sample.t > atSeconds - SECONDS_PER_DAY && sample.v > samples[index - 1].v);
+    if (roseLastDay) {
+      found.set(`${labels.namespace}/${labels.pod}/${labels.container}`, { namespace: labels.namespace, pod: labels.pod, container: labels.container });
+    }
+  }
+  return found;
 }

@@ -102,9 +102,9 @@ function lingeringDeadContainer(): MetricSeries[] {
 }
 
 /**
- * A Next.js container whose V8 heap cap ends each lifetime: the working set grows linearly from
- * 300 to 560 MiB over 86–106 minutes, then the process exits with Error (not OOMKilled), about 15
- * times a day under a 1024 MiB limit.
+ * A Next.js container whose V8 heap cap ends each lifetime. The working set grows linearly from
+ * 300 to 560 MiB over 86–106 minutes, then the process exits with Error (not OOMKilled). That
+ * happens about 15 times a day, under a 1024 MiB limit.
  */
 function heapCapCrashLoop(): MetricSeries[] {
   const namespace = 'c07';
@@ -252,6 +252,45 @@ function staleOomKilledGauge(): MetricSeries[] {
   ];
 }
 
+/**
+ * Containers in CrashLoopBackOff that have no working set at the evaluation instant: two that
+ * die before cAdvisor ever reports them (exit code Error, and OOMKilled), 10 times an hour, and
+ * one that runs 40 seconds at 200 MiB every 10 minutes and is waiting at the evaluation.
+ */
+function crashLoopBackOff(): MetricSeries[] {
+  const start = AT - 2 * DAY;
+  const minutes = scrapeTimes(start, AT, MINUTE);
+  const series: MetricSeries[] = [];
+  for (const [namespace, reason] of [
+    ['backoff-unsampled', 'Error'],
+    ['backoff-oom-unsampled', 'OOMKilled'],
+  ] as const) {
+    const names = deploymentPod('gateway', 41);
+    series.push(
+      ksmLimit(namespace, names.pod, 'gateway', samplesAt(minutes, () => 512 * MiB)),
+      restartsTotal(namespace, names.pod, 'gateway', samplesAt(minutes, (t) => Math.floor((t - start) / (6 * MINUTE)))),
+      lastTerminatedReason(namespace, names.pod, 'gateway', reason, samplesAt(minutes, () => 1)),
+      ...deploymentOwners(namespace, names, minutes),
+    );
+  }
+
+  const namespace = 'backoff-sparse';
+  const names = deploymentPod('gateway', 42);
+  const cycleSeconds = 10 * MINUTE;
+  const runStarts = scrapeTimes(start + 100, AT, cycleSeconds);
+  for (const runStart of runStarts) {
+    const samples = samplesAt([runStart + 10, runStart + 40], () => 200 * MiB);
+    series.push(workingSet(namespace, names.pod, 'gateway', samples, `gateway-${runStart}`));
+  }
+  series.push(
+    ksmLimit(namespace, names.pod, 'gateway', samplesAt(minutes, () => 512 * MiB)),
+    restartsTotal(namespace, names.pod, 'gateway', samplesAt(minutes, (t) => runStarts.filter((runStart) => runStart + 60 <= t).length)),
+    lastTerminatedReason(namespace, names.pod, 'gateway', 'Error', samplesAt(minutes, () => 1)),
+    ...deploymentOwners(namespace, names, minutes),
+  );
+  return series;
+}
+
 describe('restarts and OOM kills through a real Prometheus', () => {
   const prometheus = useFixturePrometheus(() => [
     ...lingeringDeadContainer(),
@@ -261,12 +300,12 @@ describe('restarts and OOM kills through a real Prometheus', () => {
     ...workersKilledInsideTheContainer(),
     ...nightlySpikeOom(),
     ...staleOomKilledGauge(),
+    ...crashLoopBackOff(),
   ]);
 
   async function onlyVerdict(namespace: string, atSeconds = AT, lookbackSeconds = WEEK): Promise<Verdict> {
     const evaluation = await evaluateCheck(namespaceOptions(namespace, { lookbackSeconds }), atSeconds, prometheus.current.client(), new Map());
     expect(evaluation.verdicts).toHaveLength(1);
-    if (process.env.SHOW) console.log(namespace, JSON.stringify(evaluation.verdicts[0], null, 1));
     expect(nonFinitePaths(evaluation.verdicts)).toEqual([]);
     return evaluation.verdicts[0];
   }
@@ -408,6 +447,38 @@ describe('restarts and OOM kills through a real Prometheus', () => {
 
       expect(verdict.severity).toBe('critical');
       expect(verdict.evidence[0]).toMatch(/^daily OOM kill around 03:00 UTC, spike-driven, peak = limit; /);
+    });
+  });
+
+  describe('CrashLoopBackOff without a working set at the check', () => {
+    test('unsampled restart loop is a crash loop', async () => {
+      const verdict = await onlyVerdict('backoff-unsampled');
+
+      expect(verdict.id).toBe('backoff-unsampled/gateway/gateway');
+      expect(verdict.pattern).toBe('crash-loop');
+      expect(verdict.severity).toBe('warning');
+      expect(verdict.usageBytes).toBeNull();
+      expect(verdict.hoursToLimit).toBeNull();
+      expect(verdict.restarts).toEqual({ total: 480, oomKills: 0, perDay: 240 });
+      expect(verdict.evidence[0]).toBe('restart loop ~240/day with no memory samples, not OOMKilled: each container dies before cAdvisor reports its memory');
+    });
+
+    test('the same loop with OOMKilled is a critical OOM cycle', async () => {
+      const verdict = await onlyVerdict('backoff-oom-unsampled');
+
+      expect(verdict.pattern).toBe('oom-cycle');
+      expect(verdict.severity).toBe('critical');
+      expect(verdict.restarts.oomKills).toBe(480);
+      expect(verdict.evidence[0]).toBe('OOM-kill loop ~240/day with no memory samples: each container is killed before cAdvisor reports its memory');
+    });
+
+    test('a container waiting in back-off at the check is still judged', async () => {
+      const verdict = await onlyVerdict('backoff-sparse');
+
+      expect(verdict.pattern).toBe('crash-loop');
+      expect(verdict.severity).toBe('warning');
+      expect(verdict.usageBytes).toBe(200 * MiB);
+      expect(verdict.evidence[0]).toBe('restart loop ~144/day dying at about 40 % of the limit (200 MiB), not OOMKilled');
     });
   });
 

@@ -55,7 +55,10 @@ class Recorder {
   private readonly patterns = new Map<string, Record<string, number>>();
   private readonly notifications = new Map<string, OomForecastOutcome['notifications']>();
 
-  constructor(private readonly namespaces: readonly string[]) {}
+  constructor(
+    private readonly namespaces: readonly string[],
+    private readonly recordFromSeconds: number,
+  ) {}
 
   record(evaluation: CheckEvaluation): void {
     const at = evaluation.evaluatedAt;
@@ -64,6 +67,9 @@ class Recorder {
     }
     for (const id of evaluation.decision.forgottenIds) {
       this.openSeverityById.delete(id);
+    }
+    if (at < this.recordFromSeconds) {
+      return;
     }
     for (const notification of evaluation.decision.notifications) {
       this.recordNotification(notification);
@@ -146,7 +152,8 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 
 /**
  * Replays hourly checks over the span with the default lookback, thresholds and alert policy,
- * and records per scenario when an alert was open (any severity, and critical), the soonest
+ * starting one check early so that the policy's confirmation has the same hour of history as
+ * the rule's `for: 1h`, and records per scenario when an alert was open (any severity, and critical), the soonest
  * forecast while it was, the patterns seen and the notifications.
  *
  * @param onProgress - called every 24 checks with the number done
@@ -163,12 +170,12 @@ export async function runOomForecast(
     warnDays: DEFAULT_WARN_DAYS,
     criticalDays: DEFAULT_CRITICAL_DAYS,
   };
-  const recorder = new Recorder(namespaces);
+  const recorder = new Recorder(namespaces, span.fromSeconds);
   const requestsBefore = client.stats.requests;
   const startedMs = Date.now();
   let checksDone = 0;
 
-  const result = await runBacktest(options, { fromSeconds: span.fromSeconds, toSeconds: span.toSeconds, everySeconds: CHECK_EVERY_SECONDS }, client, undefined, (evaluation) => {
+  const result = await runBacktest(options, { fromSeconds: span.fromSeconds - CHECK_EVERY_SECONDS, toSeconds: span.toSeconds, everySeconds: CHECK_EVERY_SECONDS }, client, undefined, (evaluation) => {
     recorder.record(evaluation);
     checksDone += 1;
     if (checksDone % 24 === 0) {

@@ -235,6 +235,8 @@ export function celeryOomLoop(window: SimulationWindow): QualityScenario {
     group: 'risk',
     series: simulated.series,
     oomKillSeconds: simulated.oomKillSeconds,
+    // The loop goes on after the window.
+    projectedOomSeconds: (simulated.oomKillSeconds.at(-1) ?? releaseSeconds) + 360,
   };
 }
 
@@ -260,7 +262,8 @@ export function inContainerWorkerKills(window: SimulationWindow): QualityScenari
   const simulated = simulateDeployment(name, 'fastapi', 'gunicorn', [{ atSeconds: window.startSeconds, limitBytes, memoryBytes }], window);
 
   const workerKills: number[] = [];
-  for (let cycle = 0; window.startSeconds + (cycle + 1) * cycleSeconds <= window.endSeconds; cycle += 1) {
+  let cycle = 0;
+  for (; window.startSeconds + (cycle + 1) * cycleSeconds <= window.endSeconds; cycle += 1) {
     if (peakMib(cycle) * MIB >= 0.95 * limitBytes) {
       workerKills.push(window.startSeconds + (cycle + 1) * cycleSeconds);
     }
@@ -271,6 +274,9 @@ export function inContainerWorkerKills(window: SimulationWindow): QualityScenari
     group: 'risk',
     series: simulated.series,
     oomKillSeconds: [...simulated.oomKillSeconds, ...workerKills].sort((a, b) => a - b),
+    // The cycle that straddles the window end kills a worker too.
+    projectedOomSeconds: window.startSeconds + (cycle + 1) * cycleSeconds,
+    killsBelowLimit: true,
   };
 }
 
@@ -289,6 +295,8 @@ export function nightlySpikeOom(window: SimulationWindow): QualityScenario {
     group: 'risk',
     series: simulated.series,
     oomKillSeconds: simulated.oomKillSeconds,
+    // The cleanup runs again the night after the window.
+    projectedOomSeconds: (simulated.oomKillSeconds.at(-1) ?? window.startSeconds) + DAY,
   };
 }
 
@@ -336,23 +344,29 @@ export function rolloutMaskedLeak(window: SimulationWindow): QualityScenario {
     oomKillSeconds: [],
     // If not redeployed, the current pods reach the limit 2.08 days after they started.
     nextOomAfter: (atSeconds) => {
-      const currentStart = rolloutSeconds.filter((seconds) => seconds <= atSeconds).at(-1) ?? window.startSeconds;
+      // At a rollout instant the old pods still serve, so the pods current at an instant started before it.
+      const currentStart = rolloutSeconds.filter((seconds) => seconds < atSeconds).at(-1) ?? window.startSeconds;
       return currentStart + lifetimeToLimitSeconds;
     },
   };
 }
 
-/** Builds a container OOM-killed once at the start of the window that then runs flat at 400 MiB; the OOMKilled gauge stays 1. */
+/**
+ * Builds a container OOM-killed once, two days before the shared window starts (so three days
+ * before the first check), that then runs flat at 400 MiB; the OOMKilled gauge stays 1.
+ */
 export function staleOomKilledGauge(window: SimulationWindow): QualityScenario {
   const name = 'c17-old-oom';
   const random = seededRandom(217);
   const limitBytes = 1024 * MIB;
+  // This scenario alone starts earlier, so that its kill is old news by the first check.
+  const ownWindow = { ...window, startSeconds: window.startSeconds - 2 * DAY };
   const memoryBytes = (_ageSeconds: number, atSeconds: number): number =>
-    atSeconds <= window.startSeconds ? limitBytes : 400 * MIB + gaussian(random, 3 * MIB);
-  const simulated = simulateDeployment(name, 'core-ng', 'app', [{ atSeconds: window.startSeconds, limitBytes, memoryBytes }], window);
+    atSeconds <= ownWindow.startSeconds ? limitBytes : 400 * MIB + gaussian(random, 3 * MIB);
+  const simulated = simulateDeployment(name, 'core-ng', 'app', [{ atSeconds: ownWindow.startSeconds, limitBytes, memoryBytes }], ownWindow);
   return {
     name,
-    description: 'one OOM kill at the window start, then flat 400 of 1024 MiB; OOMKilled gauge stays 1',
+    description: 'one OOM kill 3 d before the first check, then flat 400 of 1024 MiB; OOMKilled gauge stays 1',
     group: 'benign',
     series: simulated.series,
     oomKillSeconds: simulated.oomKillSeconds,

@@ -165,7 +165,7 @@ export function leakWithRaisedLimit(window: SimulationWindow): QualityScenario {
       if (atSeconds < raisedAtSeconds) {
         return killDueAtOldLimit;
       }
-      return [...simulated.oomKillSeconds, projected].find((seconds) => seconds > atSeconds) ?? null;
+      return [...simulated.oomKillSeconds, projected].find((seconds) => seconds >= atSeconds) ?? null;
     },
   };
 }
