@@ -11,4 +11,6 @@ module.exports = {
   // Servers started by tests (Prometheus, DynamoDB Local) need more than the 5 s default.
   testTimeout: 120000,
   setupFiles: ['<rootDir>/test/support/env.ts'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };

@@ -64,5 +64,8 @@ export function formatHoursInterval(earliestHours: number, latestHours: number):
   if (earliest.endsWith('days') && latest.endsWith('days') && earliest !== latest) {
     return `${earliest.replace(' days', '')} to ${latest}`;
   }
+  if (Math.round(earliestHours) === Math.round(latestHours)) {
+    return `${earliestHours.toFixed(1)} to ${latestHours.toFixed(1)} h`;
+  }
   return `${Math.round(earliestHours)} to ${Math.round(latestHours)} h`;
 }

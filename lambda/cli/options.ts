@@ -7,6 +7,7 @@ import {
 } from '../config/check-options';
 import {
   UsageError,
+  formatInstant,
   parseBytes,
   parseDurationSeconds,
   parseInstant,
@@ -106,7 +107,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   const fromSeconds =
     values.from === undefined ? atSeconds - 7 * 86400 : parseInstant(values.from, '--from');
   if (command === 'backtest' && fromSeconds >= atSeconds) {
-    throw new UsageError(`--from "${values.from}": expected an instant before --to (${new Date(atSeconds * 1000).toISOString()})`);
+    throw new UsageError(`--from "${values.from}": expected an instant before --to (${formatInstant(atSeconds)})`);
   }
 
   return {

@@ -77,7 +77,7 @@ async function runCheckCommand(commandLine: CommandLine, output: CliOutput): Pro
   if (commandLine.format === 'json') {
     output.stdout(`${JSON.stringify(checkReportJson(evaluation), null, 2)}\n`);
   } else {
-    output.stdout(`${checkReportTable(evaluation)}\n`);
+    output.stdout(`${checkReportTable(evaluation, { notifications: store !== undefined })}\n`);
   }
 }
 

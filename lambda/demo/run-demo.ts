@@ -54,7 +54,7 @@ export async function runDemo(output: DemoOutput): Promise<DemoOutcome> {
     const backtest = await runBacktest(options, window, client);
     output.stdout(`${backtestReportTable(backtest)}\n\n`);
 
-    const outcome = summarise(scenario, backtest.notifications);
+    const outcome = summarise(scenario, backtest.notifications, options.warnDays * 24);
     output.stdout(`${describeOutcome(outcome)}\n\n`);
 
     const beforeSecondKill = (scenario.oomKillSeconds[1] ?? scenario.fixSeconds) - 60 * 3600;
@@ -70,10 +70,18 @@ export async function runDemo(output: DemoOutput): Promise<DemoOutcome> {
   }
 }
 
-function summarise(scenario: DemoScenario, notifications: Notification[]): DemoOutcome {
+function summarise(scenario: DemoScenario, notifications: Notification[], warnHours: number): DemoOutcome {
   const leakId = 'dojo/dojo-django/uwsgi';
-  // The alert may stay open across an OOM kill, so the first message of each cycle can be a reminder.
-  const leakWarnings = notifications.filter((notification) => notification.id === leakId && notification.kind !== 'resolved');
+  // The alert may stay open across an OOM kill, so the first message of each cycle can be a
+  // reminder. Only messages whose forecast is within the warning horizon count as a warning of
+  // the next kill; right after a kill, a message may report the kill itself.
+  const leakWarnings = notifications.filter(
+    (notification) =>
+      notification.id === leakId &&
+      notification.kind !== 'resolved' &&
+      notification.hoursToLimit !== null &&
+      notification.hoursToLimit <= warnHours,
+  );
 
   const leadHoursPerOomKill = scenario.oomKillSeconds.map((killSeconds, index) => {
     const previousKill = index === 0 ? -Infinity : scenario.oomKillSeconds[index - 1];

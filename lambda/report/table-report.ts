@@ -16,8 +16,11 @@ export function formatGrowth(slopeBytesPerHour: number | null): string {
     return '-';
   }
   const mebibytesPerHour = slopeBytesPerHour / 1024 ** 2;
-  const sign = mebibytesPerHour >= 0 ? '+' : '';
-  return `${sign}${mebibytesPerHour.toFixed(Math.abs(mebibytesPerHour) >= 100 ? 0 : 1)} MiB/h`;
+  const digits = Math.abs(mebibytesPerHour) >= 100 ? 0 : 1;
+  // Rounding first keeps a tiny decline from printing as "-0.0".
+  const rounded = Number(mebibytesPerHour.toFixed(digits)) || 0;
+  const sign = rounded >= 0 ? '+' : '';
+  return `${sign}${rounded.toFixed(digits)} MiB/h`;
 }
 
 /** Formats a forecast as a UTC date and in days: `2026-12-03 07:00 UTC (2.3 d)`. */
@@ -30,7 +33,10 @@ export function formatEta(verdict: Pick<Verdict, 'eta' | 'hoursToLimit'>): strin
 }
 
 /** Renders a check for people: most urgent first, with a chart of each at-risk container. */
-export function checkReportTable(evaluation: CheckEvaluation, options: { charts?: boolean } = {}): string {
+export function checkReportTable(
+  evaluation: CheckEvaluation,
+  options: { charts?: boolean; notifications?: boolean } = {},
+): string {
   const lines: string[] = [`Check at ${formatInstant(evaluation.evaluatedAt)}: ${evaluation.verdicts.length} containers`];
 
   const atRisk = evaluation.verdicts.filter((verdict) => verdict.severity !== 'none');
@@ -64,10 +70,24 @@ export function checkReportTable(evaluation: CheckEvaluation, options: { charts?
     }
   }
 
+  if (options.notifications) {
+    lines.push('', ...notificationsDue(evaluation.decision.notifications));
+  }
+
   for (const warning of evaluation.warnings) {
     lines.push('', `warning: ${warning}`);
   }
   return lines.join('\n');
+}
+
+/** Lists what the alert policy sends in this check, so a cron job can mail only these lines. */
+function notificationsDue(notifications: readonly Notification[]): string[] {
+  if (notifications.length === 0) {
+    return ['Notifications due: none (open alerts are repeated at most daily)'];
+  }
+  const header = ['NOTIFY', 'SEVERITY', 'CONTAINER', 'LIMIT REACHED', 'PATTERN'];
+  const rows = notifications.map((notification) => notificationRow(notification).slice(1));
+  return ['Notifications due:', ...alignColumns([header, ...rows.map((row) => [row[1], row[0], ...row.slice(2)])])];
 }
 
 /** Renders a backtest's notifications in time order. */
