@@ -3,14 +3,14 @@ import { get } from 'node:http';
 
 /** A running load. */
 export interface Load {
-  /** Requests answered 200, and those that failed. */
+  /** Requests that returned 200, and those that failed. */
   counts(): { ok: number; failed: number };
   stop(): void;
 }
 
 /**
- * Sends a GET to `url` `requestsPerSecond` times a second until stopped, without waiting for
- * answers, so that the rate stays fixed whatever the server's latency.
+ * Sends a GET to `url` `requestsPerSecond` times a second until stopped. It does not wait for
+ * responses, so the rate stays fixed whatever the server's latency.
  */
 export function startLoad(url: string, requestsPerSecond: number): Load {
   let ok = 0;

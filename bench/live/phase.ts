@@ -10,7 +10,7 @@ import type { Verdict } from '../../lambda/types';
 import { startLoad } from './load';
 import { readResidentBytes } from './process-exporter';
 
-/** What one check said about the phase's container. */
+/** The verdict of one check on the phase's container. */
 export interface CheckRecord {
   /** Seconds since the load started. */
   readonly elapsedSeconds: number;
@@ -41,7 +41,7 @@ export interface PhaseSettings {
   readonly log: (line: string) => void;
 }
 
-/** What a phase measured. */
+/** Measurements of one phase. */
 export interface PhaseOutcome {
   /** Unix seconds at which the load started. */
   readonly startedSeconds: number;

@@ -1,9 +1,9 @@
 /**
  * The live run replayed on a stretched clock. oom-forecast fits no trend to a run shorter than
- * 6 hours, so minute-scale checks cannot forecast the live leak. Here the samples that the live
- * Prometheus scraped from the exporter are copied, unchanged except for their timestamps, into a
- * second Prometheus with every second of the run stretched to `timeScale` seconds, and the
- * checker runs at hourly instants of the stretched clock.
+ * 6 hours, so minute-scale checks cannot forecast the live leak. The replay copies the samples
+ * that the live Prometheus scraped into a second Prometheus, unchanged except for their
+ * timestamps: every second of the run becomes `timeScale` seconds. The checker then runs at
+ * hourly instants of the stretched clock.
  */
 import { evaluateCheck } from '../../lambda/check';
 import type { CheckOptions } from '../../lambda/config/check-options';

@@ -1,10 +1,10 @@
 /**
  * `npm run bench:live`: the motivating incident reproduced with real software on 127.0.0.1. A
- * WSGI app that keeps memory per request runs under uwsgi with a steady load;
- * prometheus-process-exporter reports the uwsgi processes' resident memory and a real
+ * WSGI app that keeps memory per request runs under uwsgi with a steady load.
+ * prometheus-process-exporter reports the resident memory of the uwsgi processes, and a real
  * Prometheus scrapes it every second. oom-forecast checks the live server on a minute scale, and
  * a replay of the same samples on a stretched clock shows its forecasts. Then uwsgi restarts with
- * worker recycling and the checks should stop warning.
+ * worker recycling, and the checks should stop warning.
  *
  * Writes bench/results/live.json. Exits 0 whatever the figures; 1 only when the bench fails.
  */
@@ -83,7 +83,8 @@ function checkTable(records: readonly CheckRecord[], crossingSeconds: number | n
       mib(record.rssBytes),
       record.severity,
       record.pattern,
-      record.slopeBytesPerHour === null ? '-' : (record.slopeBytesPerHour / timeScale / 1e6).toFixed(2),
+      // Bytes per stretched hour, back to megabytes per real second.
+      record.slopeBytesPerHour === null ? '-' : ((record.slopeBytesPerHour * timeScale) / 3600 / 1e6).toFixed(2),
       seconds(record.forecastCrossingElapsedSeconds),
       seconds(crossingSeconds),
       error === null ? '-' : `${Math.round(error * 100)} %`,
@@ -197,7 +198,7 @@ async function main(): Promise<void> {
     });
     await uwsgi.stop();
     uwsgi = undefined;
-    // One more scrape, so that the copy holds the last samples.
+    // Wait for one more scrape, so that the copy contains the last samples.
     await new Promise((resolveWait) => setTimeout(resolveWait, 2000));
 
     log(`Replaying the run with each second stretched to ${TIME_SCALE} s...`);

@@ -11,9 +11,9 @@ export const POD_BY_GROUP: Record<string, string> = {
 
 /**
  * Builds the usage query for `--usage-query`: the peak resident memory of each uwsgi group over
- * `rangeSeconds` (the checker's step, so that no sample between two steps is missed), with
- * constant namespace and container labels and a pod per group added by `label_replace`. Groups
- * whose processes have gone report 0 and are left out.
+ * `rangeSeconds`. Passing the checker's step there keeps every sample between two steps.
+ * `label_replace` adds constant namespace and container labels and a pod per group. Groups whose
+ * processes have exited report 0 and are left out.
  */
 export function uwsgiUsageQuery(rangeSeconds: number): string {
   const groups = Object.keys(POD_BY_GROUP).join('|');

@@ -10,16 +10,16 @@ import { findFreePort, startGroup, waitForHttp, type ProcessGroup } from '../sup
 const LEAKING_APP = `import os
 
 LEAK_BYTES = int(os.environ.get("LEAK_BYTES", "102400"))
-_kept = []
+leaked_chunks = []
 
 
 def application(environ, start_response):
-    _kept.append(b"x" * LEAK_BYTES)
+    leaked_chunks.append(b"x" * LEAK_BYTES)
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [b"ok\\n"]
 `;
 
-/** How uwsgi recycles its workers; none for the leaking service. */
+/** Worker recycling settings of uwsgi; the leaking service has none. */
 export interface WorkerRecycling {
   /** `--max-requests`: a worker is replaced after this many requests. */
   readonly maxRequests: number;

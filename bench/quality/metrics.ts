@@ -1,7 +1,7 @@
 /**
- * Figures of one contender on one scenario: whether it alerted when it should, how early before
- * each OOM kill, how long it alerted without cause, how often the alert flapped, and how far its
- * forecast instant was from the real kill.
+ * Figures of one contender on one scenario. They measure whether it alerted when it should, how
+ * early before each OOM kill, and how long it alerted without cause. They also count flaps and
+ * measure how far its forecast instant was from the real kill.
  */
 import { median, maximum } from '../support/stats';
 import { nextOomAfter, shouldWarn, type AlertLevel, type QualityScenario } from './scenario';
@@ -124,7 +124,7 @@ function leadHoursFor(timeline: AlertTimeline, cycleStartSeconds: number, killSe
 
 const LEVEL_RANK: Record<AlertLevel, number> = { warning: 1, critical: 2 };
 
-/** Whether an alert at `level` is justified at an instant: an OOM kill within the horizon, or another risk to report. */
+/** Returns whether an alert at `level` is justified at an instant: an OOM kill within the horizon, or another risk to report. */
 export function alertJustified(scenario: QualityScenario, level: AlertLevel, atSeconds: number): boolean {
   const risk = scenario.nonOomRisk;
   if (risk !== undefined && atSeconds >= risk.fromSeconds && LEVEL_RANK[level] <= LEVEL_RANK[risk.level]) {

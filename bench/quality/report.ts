@@ -39,6 +39,12 @@ function leadCell(result: ScenarioResult, figures: ScenarioFigures): string {
 /** Episodes listed one by one in a lead cell; longer lists are summarised. */
 const MAX_LEAD_CELLS = 5;
 
+/** False-alert hours, with the part within 48 hours after a real OOM kill in brackets when there is one. */
+function falseHoursCell(figures: ScenarioFigures): string {
+  const total = formatFixed(figures.falseAlertHours, 0);
+  return figures.falseAlertHoursAfterKill >= 0.5 ? `${total} (${formatFixed(figures.falseAlertHoursAfterKill, 0)})` : total;
+}
+
 function etaCell(figures: ScenarioFigures): string {
   if (figures.etaSamples === 0) {
     return 'n/a';
@@ -50,10 +56,17 @@ function contenderCells(result: ScenarioResult, figures: ScenarioFigures, withVe
   return [
     ...(withVerdict ? [verdictCell(figures)] : []),
     leadCell(result, figures),
-    formatFixed(figures.falseAlertHours, 0),
+    falseHoursCell(figures),
     String(figures.flaps),
     etaCell(figures),
   ];
+}
+
+/** Median of the scenarios' median ETA errors, and the largest error of all. */
+function totalEtaCell(all: readonly ScenarioFigures[]): string {
+  const medians = all.flatMap((figures) => (figures.etaErrorMedian === null ? [] : [figures.etaErrorMedian]));
+  const maxima = all.flatMap((figures) => (figures.etaErrorMax === null ? [] : [figures.etaErrorMax]));
+  return `${formatPercent(median(medians))}/${formatPercent(maximum(maxima))}`;
 }
 
 /** Rows and headers of one level's table: scenario rows, both contenders side by side, and a totals row. */
@@ -87,9 +100,13 @@ function levelTable(results: readonly ScenarioResult[], level: AlertLevel): { he
     return [
       ...(withVerdict ? [`${right}/${all.length} ok`] : []),
       `med ${formatFixed(median(leakLeads), 0)}`,
-      formatFixed(all.reduce((sum, figures) => sum + figures.falseAlertHours, 0), 0),
+      falseHoursCell({
+        ...all[0],
+        falseAlertHours: all.reduce((sum, figures) => sum + figures.falseAlertHours, 0),
+        falseAlertHoursAfterKill: all.reduce((sum, figures) => sum + figures.falseAlertHoursAfterKill, 0),
+      }),
       String(all.reduce((sum, figures) => sum + figures.flaps, 0)),
-      `${formatPercent(median(all.flatMap((figures) => (figures.etaErrorMedian === null ? [] : [figures.etaErrorMedian]))))}/${formatPercent(maximum(all.flatMap((figures) => (figures.etaErrorMax === null ? [] : [figures.etaErrorMax]))))}`,
+      totalEtaCell(all),
     ];
   };
   rows.push([
@@ -127,9 +144,26 @@ export interface TargetSummary {
   readonly flapsOnLeaks: { readonly oomForecast: number; readonly predictLinear: number };
   /** Leak episodes where oom-forecast's first warning came at least as early as the rule's. */
   readonly leadAtLeastRule: { readonly episodes: number; readonly atLeastAsEarly: number; readonly withinOneCheck: number; readonly later: string[] };
+  /**
+   * Leak scenarios where oom-forecast's first alert of the span came no later than the rule's
+   * first alert, which may have gone off again before the kill.
+   */
+  readonly firstAlertAtLeastRule: { readonly scenarios: number; readonly atLeastAsEarly: number; readonly later: string[] };
   /** Share of oom-forecast's forecasts (made while warned) within 15 % of the real kill. */
   readonly etaWithinTarget: { readonly samples: number; readonly within: number | null; readonly scenariosOver: string[] };
   readonly wrongVerdicts: { readonly oomForecast: string[]; readonly predictLinear: string[] };
+}
+
+function compareFirstAlerts(leaks: readonly ScenarioResult[]): TargetSummary['firstAlertAtLeastRule'] {
+  const later: string[] = [];
+  for (const result of leaks) {
+    const ours = result.oomForecast.warning.firstAlertSeconds ?? Number.POSITIVE_INFINITY;
+    const rule = result.predictLinear.warning.firstAlertSeconds ?? Number.POSITIVE_INFINITY;
+    if (ours > rule) {
+      later.push(`${result.scenario.name} by ${Number.isFinite(ours) ? ((ours - rule) / 3600).toFixed(1) : 'never'} h`);
+    }
+  }
+  return { scenarios: leaks.length, atLeastAsEarly: leaks.length - later.length, later };
 }
 
 /** Measures the warning-level figures against the targets. */
@@ -184,6 +218,7 @@ export function summariseTargets(results: readonly ScenarioResult[]): TargetSumm
     },
     flapsOnLeaks: { oomForecast: sum((result) => result.oomForecast.warning.flaps, leaks), predictLinear: sum((result) => result.predictLinear.warning.flaps, leaks) },
     leadAtLeastRule: { episodes, atLeastAsEarly, withinOneCheck, later },
+    firstAlertAtLeastRule: compareFirstAlerts(leaks),
     etaWithinTarget: { samples, within: samples === 0 ? null : withinWeighted / samples, scenariosOver },
     wrongVerdicts: {
       oomForecast: results.filter((result) => !result.oomForecast.warning.verdictRight).map((result) => `${result.scenario.name} (${shouldWarn(result.scenario) ? 'should warn' : 'should stay quiet'})`),
@@ -204,6 +239,8 @@ export function renderTargets(summary: TargetSummary): string {
     `Warned at least as early as the rule: ${summary.leadAtLeastRule.atLeastAsEarly}/${summary.leadAtLeastRule.episodes} leak episodes ` +
       `(${summary.leadAtLeastRule.withinOneCheck} within one hourly check)` +
       (summary.leadAtLeastRule.later.length === 0 ? '' : `; later on ${summary.leadAtLeastRule.later.join('; ')}`),
+    `First alert at least as early as the rule's first alert: ${summary.firstAlertAtLeastRule.atLeastAsEarly}/${summary.firstAlertAtLeastRule.scenarios} leak scenarios` +
+      (summary.firstAlertAtLeastRule.later.length === 0 ? '' : `; later on ${summary.firstAlertAtLeastRule.later.join(', ')}`),
     `ETA within 15 % once warned: ${formatPercent(summary.etaWithinTarget.within)} of ${summary.etaWithinTarget.samples} hourly forecasts` +
       (summary.etaWithinTarget.scenariosOver.length === 0 ? '' : `; max over 15 % on ${summary.etaWithinTarget.scenariosOver.join(', ')}`),
     `Wrong verdicts:             oom-forecast ${summary.wrongVerdicts.oomForecast.join(', ') || 'none'}; rule ${summary.wrongVerdicts.predictLinear.join(', ') || 'none'}`,

@@ -53,7 +53,7 @@ function figuresJson(figures: ScenarioFigures): Record<string, unknown> {
   };
 }
 
-/** Why oom-forecast got a verdict wrong, in a line the lead can act on. */
+/** Describes a wrong verdict in one line: what oom-forecast did, what was right, and the patterns it reported. */
 function describeWrongVerdict(result: ScenarioResult, outcome: OomForecastOutcome): string {
   const figures = result.oomForecast.warning;
   const patterns = Object.entries(outcome.patternCounts)

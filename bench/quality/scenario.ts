@@ -1,4 +1,4 @@
-/** What one scenario of the detection-quality suite holds: its series and its ground truth. */
+/** A scenario of the detection-quality suite: its series and its ground truth. */
 import type { MetricSeries } from '../../lambda/local-prometheus/openmetrics';
 
 /**
@@ -51,9 +51,9 @@ export function shouldWarn(scenario: QualityScenario): boolean {
 }
 
 /**
- * The next OOM kill at or after `atSeconds`, real, projected or hypothetical, or null when none
- * is expected. A kill at the instant itself counts, because a check at that instant still sees
- * the container before its restart.
+ * Returns the next OOM kill at or after `atSeconds`, real, projected or hypothetical, or null
+ * when none is expected. A kill at the instant itself counts, because a check at that instant
+ * still reads the container before its restart.
  */
 export function nextOomAfter(scenario: QualityScenario, atSeconds: number): number | null {
   if (scenario.nextOomAfter !== undefined) {

@@ -19,8 +19,8 @@ export interface AlertTimeline {
 }
 
 /**
- * Merges the instants at which an alert was active into intervals. Each instant stands for the
- * `stepSeconds` after it (an hourly check's verdict holds until the next check).
+ * Merges the instants at which an alert was active into intervals. Each instant covers the
+ * `stepSeconds` after it, because an hourly check's verdict is in force until the next check.
  *
  * @param activeSeconds - instants with the alert active, in any order
  */

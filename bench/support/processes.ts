@@ -119,12 +119,12 @@ export function findFreePort(): Promise<number> {
   });
 }
 
-/** Polls `url` until it answers 200, or throws after `timeoutMs` with the group's output. */
+/** Polls `url` until it responds with 200, or throws after `timeoutMs` with the group's output. */
 export async function waitForHttp(url: string, group: ProcessGroup, timeoutMs = 15000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (group.exited()) {
-      throw new Error(`${group.name} exited before ${url} answered:\n${group.outputTail()}`);
+      throw new Error(`${group.name} exited before ${url} responded:\n${group.outputTail()}`);
     }
     try {
       const response = await fetch(url);
@@ -137,5 +137,5 @@ export async function waitForHttp(url: string, group: ProcessGroup, timeoutMs = 
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${group.name} did not answer on ${url} within ${timeoutMs} ms:\n${group.outputTail()}`);
+  throw new Error(`${group.name} timed out: ${url} did not respond with 200 within ${timeoutMs} ms:\n${group.outputTail()}`);
 }

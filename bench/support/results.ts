@@ -1,4 +1,4 @@
-/** Where benchmarks write their JSON results. */
+/** The results directory of the benchmarks and a writer for their JSON. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 

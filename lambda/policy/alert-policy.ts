@@ -132,7 +132,10 @@ function decideForContainer(
       return { state: { ...state, pendingChecks: 0, clearChecks: 0 }, notification: null };
     }
     const stillApproaching = verdict.hoursToLimit !== null && verdict.hoursToLimit <= options.resolveBeyondHours;
-    if (stillApproaching) {
+    // A pod fresh from a rollout or restart has too little data to show that the risk is gone:
+    // absence of evidence keeps the alert open instead of resolving and re-opening it hours later.
+    const tooLittleData = verdict.pattern === 'insufficient-data';
+    if (stillApproaching || tooLittleData) {
       return { state: { ...state, pendingChecks: 0, clearChecks: 0 }, notification: null };
     }
     const clearChecks = state.clearChecks + 1;

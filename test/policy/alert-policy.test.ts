@@ -208,3 +208,39 @@ describe('alert policy on a repeated check instant', () => {
     expect(repeated.alreadyAppliedIds).toEqual([ID]);
   });
 });
+
+describe('alert policy after a rollout', () => {
+  test('too little data from a new pod keeps the alert open without messages', () => {
+    const newPod = verdictOf({ id: ID, pattern: 'insufficient-data', slopeBytesPerHour: null });
+
+    const notifications = replay([
+      leakVerdict(ID, 100, 'warning'),
+      leakVerdict(ID, 99, 'warning'),
+      newPod,
+      newPod,
+      newPod,
+      newPod,
+      leakVerdict(ID, 150, 'warning'),
+    ]);
+
+    expect(notifications.map((notification) => notification.kind)).toEqual(['new']);
+  });
+
+  test('resolves once the new pod shows no risk', () => {
+    const newPod = verdictOf({ id: ID, pattern: 'insufficient-data', slopeBytesPerHour: null });
+    const fixed = verdictOf({ id: ID, pattern: 'sawtooth' });
+
+    const notifications = replay([
+      leakVerdict(ID, 100, 'warning'),
+      leakVerdict(ID, 99, 'warning'),
+      newPod,
+      newPod,
+      fixed,
+      fixed,
+      fixed,
+    ]);
+
+    expect(notifications.map((notification) => notification.kind)).toEqual(['new', 'resolved']);
+    expect(notifications[1].at).toBe(START + 6 * HOUR);
+  });
+});

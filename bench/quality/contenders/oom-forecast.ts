@@ -14,9 +14,9 @@ import type { EvaluationSpan } from '../metrics';
 
 const CHECK_EVERY_SECONDS = 3600;
 
-/** What oom-forecast did on one scenario (namespace). */
+/** The alerts, forecasts and patterns of oom-forecast on one scenario (namespace). */
 export interface OomForecastOutcome {
-  /** When an alert was open (any severity, and critical), as the alert policy's state holds it. */
+  /** When an alert was open (any severity, and critical), as the alert policy's stored state records it. */
   readonly timelines: Record<AlertLevel, AlertTimeline>;
   /** When a verdict itself was at risk, before the policy's confirmation and hysteresis. */
   readonly verdictTimeline: AlertTimeline;
@@ -39,7 +39,7 @@ function namespaceOf(id: string): string {
   return id.slice(0, id.indexOf('/'));
 }
 
-/** The soonest forecast instant among the at-risk verdicts of a namespace. */
+/** Returns the soonest forecast instant among the at-risk verdicts of a namespace. */
 function soonestEta(verdicts: readonly Verdict[]): number | null {
   const etas = verdicts.filter((verdict) => verdict.severity !== 'none' && verdict.eta !== null).map((verdict) => Date.parse(verdict.eta as string) / 1000);
   return etas.length === 0 ? null : Math.min(...etas);
@@ -151,9 +151,9 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 }
 
 /**
- * Replays hourly checks over the span with the default lookback, thresholds and alert policy,
- * starting one check early so that the policy's confirmation has the same hour of history as
- * the rule's `for: 1h`, and records per scenario when an alert was open (any severity, and critical), the soonest
+ * Replays hourly checks over the span with the default lookback, thresholds and alert policy. It
+ * starts one check early, so that the policy's confirmation has the same hour of history as the
+ * rule's `for: 1h`. It records per scenario when an alert was open (any severity, and critical), the soonest
  * forecast while it was, the patterns seen and the notifications.
  *
  * @param onProgress - called every 24 checks with the number done

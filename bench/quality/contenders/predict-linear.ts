@@ -25,7 +25,7 @@ const ETA_STEP_SECONDS = 3600;
 const WORKING_SET = 'container_memory_working_set_bytes{container!="",container!="POD"}';
 const LIMIT = 'max by (namespace,pod,container)(kube_pod_container_resource_limits{resource="memory"})';
 
-/** The rule expression for a horizon in seconds (Prometheus 2.x takes `predict_linear`'s horizon in seconds). */
+/** Builds the rule expression for a horizon in seconds (Prometheus 2.x takes `predict_linear`'s horizon in seconds). */
 export function ruleExpression(horizonSeconds: number): string {
   return `predict_linear(${WORKING_SET}[6h], ${horizonSeconds}) > on(namespace,pod,container) group_left ${LIMIT}`;
 }

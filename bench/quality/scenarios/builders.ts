@@ -68,7 +68,7 @@ export function simulateDeployment(
   );
 }
 
-/** The instant a straight line from `startBytes` at `startSeconds` reaches `limitBytes`. */
+/** Returns the instant at which a straight line from `startBytes` at `startSeconds` reaches `limitBytes`. */
 export function linearCrossingSeconds(startSeconds: number, startBytes: number, bytesPerHour: number, limitBytes: number): number {
   return startSeconds + ((limitBytes - startBytes) / bytesPerHour) * HOUR;
 }

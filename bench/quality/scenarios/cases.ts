@@ -1,8 +1,8 @@
 /**
- * Failure cases reported by engineers, reduced to the shape of their data: warm-ups after
- * rollouts, page cache, lingering series of dead containers, missing limits, crash loops, restart
- * crons, OOM-kill loops, kills inside the container, nightly spikes, leaks masked by rollouts and
- * a stale OOMKilled gauge.
+ * Failure cases reported by engineers, reduced to the shape of their data. They cover warm-ups
+ * after rollouts, page cache, lingering series of dead containers and missing limits. They also
+ * cover crash loops, restart crons, OOM-kill loops, kills inside the container, nightly spikes,
+ * leaks masked by rollouts and a stale OOMKilled gauge.
  */
 import type { SimulationWindow } from '../../../lambda/demo/kube-simulator';
 import type { MetricSeries } from '../../../lambda/local-prometheus/openmetrics';
@@ -166,8 +166,8 @@ export function heapCapCrashLoop(window: SimulationWindow): QualityScenario {
     'web',
     [
       { atSeconds: window.startSeconds, limitBytes: 1024 * MIB, memoryBytes: () => 350 * MIB + gaussian(random, 3 * MIB) },
-      // The simulator restarts a container at its limit, so the heap cap stands in as the limit here
-      // and the real limit and termination reason are written back below.
+      // The simulator restarts a container at its limit, so the heap cap serves as the limit here.
+      // The real limit and termination reason are written back below.
       { atSeconds: releaseSeconds, limitBytes: ceilingBytes, memoryBytes: (ageSeconds) => 300 * MIB + (260 * MIB * ageSeconds) / (96 * 60) },
     ],
     window,
@@ -185,14 +185,14 @@ export function heapCapCrashLoop(window: SimulationWindow): QualityScenario {
 
 /**
  * Builds a JVM restarted by a cron job at every full hour. Within the hour its working set climbs
- * from 1000 to 1930 MiB by minute 55 and stays there; the limit is 2000 MiB (peak ≈ 96 %).
+ * from 1000 to 1930 MiB by minute 55 and stays there. The limit is 2000 MiB (peak ≈ 96 %).
  */
 export function hourlyCronRestarts(window: SimulationWindow): QualityScenario {
   const name = 'c08-hourly-restarts';
   const peakBytes = 1931 * MIB;
   const memoryBytes = (ageSeconds: number): number =>
     ageSeconds >= HOUR ? peakBytes : (1000 + (930 * Math.min(ageSeconds / 60, 55)) / 55) * MIB;
-  // As in the crash loop, the peak stands in for the limit so that the simulator restarts there.
+  // As in the crash loop, the peak serves as the limit so that the simulator restarts there.
   const simulated = simulateDeployment(name, 'vcell-api', 'api', [{ atSeconds: window.startSeconds, limitBytes: peakBytes, memoryBytes }], window);
   return {
     name,
@@ -211,8 +211,8 @@ function asRestartsBelowLimit(series: readonly MetricSeries[], limitBytes: numbe
 }
 
 /**
- * Builds a Celery worker that holds 600 MiB for 14 days; then a release makes a task balloon,
- * and the container is OOM-killed every 6 minutes at its 2048 MiB limit.
+ * Builds a Celery worker that uses 600 MiB for 14 days. Then a release makes a task balloon, and
+ * the container is OOM-killed every 6 minutes at its 2048 MiB limit.
  */
 export function celeryOomLoop(window: SimulationWindow): QualityScenario {
   const name = 'c10-oom-loop';

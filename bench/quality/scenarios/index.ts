@@ -16,7 +16,7 @@ export const SUITE_DAYS = 20;
  */
 export const SUITE_SCRAPE_SECONDS = 180;
 
-/** The shared window of the suite. */
+/** Returns the shared window of the suite. */
 export function suiteWindow(): SimulationWindow {
   return { startSeconds: SUITE_START_SECONDS, endSeconds: SUITE_START_SECONDS + SUITE_DAYS * DAY, scrapeSeconds: SUITE_SCRAPE_SECONDS };
 }

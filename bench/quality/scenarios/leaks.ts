@@ -19,7 +19,7 @@ function linearMemory(leak: LinearLeak): (ageSeconds: number) => number {
   return (ageSeconds) => leak.startBytes + (leak.bytesPerHour * ageSeconds) / HOUR + gaussian(random, leak.noiseBytes);
 }
 
-/** The kill after the window: one more leak cycle after the last kill (or the window start). */
+/** Returns the kill after the window: one more leak cycle after the last kill (or the window start). */
 function projectedOom(leak: LinearLeak, oomKillSeconds: readonly number[], fromSeconds: number): number {
   return linearCrossingSeconds(oomKillSeconds.at(-1) ?? fromSeconds, leak.startBytes, leak.bytesPerHour, leak.limitBytes);
 }
@@ -127,13 +127,24 @@ export function leakAcrossRollouts(window: SimulationWindow): QualityScenario {
   const simulated = simulateDeployment(name, 'api', 'app', rollouts, window);
 
   const lastStart = Math.max(simulated.oomKillSeconds.at(-1) ?? window.startSeconds, rollouts[rollouts.length - 1].atSeconds);
+  const containerStarts = [...rollouts.map((rollout) => rollout.atSeconds), ...simulated.oomKillSeconds].sort((a, b) => a - b);
+  const projected = linearCrossingSeconds(lastStart, leak.startBytes, leak.bytesPerHour, leak.limitBytes);
   return {
     name,
     description: '30 MB/h to 4 GiB, rollouts on day 4 and 12 reset it; OOM on days 9.3 and 17.3',
     group: 'leak',
     series: simulated.series,
     oomKillSeconds: simulated.oomKillSeconds,
-    projectedOomSeconds: linearCrossingSeconds(lastStart, leak.startBytes, leak.bytesPerHour, leak.limitBytes),
+    projectedOomSeconds: projected,
+    // As with the masked leak, the kill to warn about is the one the current container reaches if
+    // it is not redeployed: no checker can know of the next rollout.
+    nextOomAfter: (atSeconds) => {
+      const currentStart = containerStarts.filter((seconds) => seconds < atSeconds).at(-1) ?? window.startSeconds;
+      const unlessRedeployed = linearCrossingSeconds(currentStart, leak.startBytes, leak.bytesPerHour, leak.limitBytes);
+      const nextKill = [...simulated.oomKillSeconds, projected].find((seconds) => seconds >= atSeconds) ?? Number.POSITIVE_INFINITY;
+      // Noise can delay the real kill a little past the computed crossing.
+      return unlessRedeployed >= atSeconds ? Math.min(unlessRedeployed, nextKill) : nextKill;
+    },
   };
 }
 
