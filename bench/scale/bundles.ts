@@ -7,7 +7,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-const PROJECT_ROOT = join(__dirname, '..', '..');
+/** The project root; a benchmark of another version of the code passes that version's root instead. */
+export const PROJECT_ROOT = join(__dirname, '..', '..');
 
 /** Size and import time of the Lambda bundle. */
 export interface LambdaBundleFacts {
@@ -25,10 +26,10 @@ export interface LambdaBundleFacts {
  * lib/parts/checker-function.ts): minified, CommonJS for the Node.js 24 runtime, a separate
  * source map, and the AWS SDK bundled rather than taken from the runtime.
  */
-export async function bundleLambdaHandler(outputDirectory: string): Promise<string> {
+export async function bundleLambdaHandler(outputDirectory: string, sourceRoot = PROJECT_ROOT): Promise<string> {
   const outfile = join(outputDirectory, 'lambda', 'index.js');
   await build({
-    entryPoints: [join(PROJECT_ROOT, 'lambda', 'handler.ts')],
+    entryPoints: [join(sourceRoot, 'lambda', 'handler.ts')],
     outfile,
     bundle: true,
     platform: 'node',
@@ -41,11 +42,15 @@ export async function bundleLambdaHandler(outputDirectory: string): Promise<stri
   return outfile;
 }
 
-/** Bundles the check worker, unminified so that CPU profiles name the functions. */
-export async function bundleCheckWorker(outputDirectory: string): Promise<string> {
+/**
+ * Bundles the check worker, unminified so that CPU profiles name the functions.
+ *
+ * @param sourceRoot - a copy of the project (with bench/scale) whose checker to measure
+ */
+export async function bundleCheckWorker(outputDirectory: string, sourceRoot = PROJECT_ROOT): Promise<string> {
   const outfile = join(outputDirectory, 'check-worker.js');
   await build({
-    entryPoints: [join(__dirname, 'check-worker.ts')],
+    entryPoints: [join(sourceRoot, 'bench', 'scale', 'check-worker.ts')],
     outfile,
     bundle: true,
     platform: 'node',

@@ -11,18 +11,18 @@ import { DEFAULT_CRITICAL_DAYS, DEFAULT_LOOKBACK_SECONDS, DEFAULT_WARN_DAYS, typ
 import { createPrometheusClient } from '../../lambda/prometheus/client';
 import { recordingClient } from './recording-client';
 
-/** What the parent asks the worker to do. */
+/** The check the parent process requests. */
 export interface WorkerRequest {
   readonly prometheusUrl: string;
   readonly atSeconds: number;
   readonly selector?: string;
-  /** Where to write the recorded HTTP requests. @default - not written */
+  /** File for the recorded HTTP requests. @default - not written */
   readonly recordPath?: string;
-  /** Where to write the verdicts, for the state-write measurement. @default - not written */
+  /** File for the verdicts, for the state-write measurement. @default - not written */
   readonly verdictsPath?: string;
 }
 
-/** What the worker prints. */
+/** The measurements the worker prints. */
 export interface WorkerResult {
   readonly elapsedMs: number;
   /** User and system CPU time of the check, which is what Lambda's fraction of a vCPU stretches. */
@@ -31,6 +31,9 @@ export interface WorkerResult {
   readonly maxRssBytes: number;
   /** Resident set before the check started: node and the loaded code. */
   readonly rssBeforeBytes: number;
+  /** V8 heap in use and off-heap memory (response buffers) when the check ended. */
+  readonly heapUsedAfterBytes: number;
+  readonly externalAfterBytes: number;
   readonly requests: number;
   readonly samplesParsed: number;
   readonly containers: number;
@@ -80,6 +83,8 @@ async function main(): Promise<void> {
     // resourceUsage reports kilobytes.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     rssBeforeBytes,
+    heapUsedAfterBytes: process.memoryUsage().heapUsed,
+    externalAfterBytes: process.memoryUsage().external,
     requests: client.stats.requests,
     samplesParsed: client.stats.samplesRead,
     containers: evaluation.verdicts.length,

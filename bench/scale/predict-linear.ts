@@ -1,6 +1,6 @@
 /**
- * What the usual alert costs Prometheus: the `predict_linear` rule over the same containers, as
- * an instant query and as hourly rule evaluations.
+ * The cost to Prometheus of the usual alert: the `predict_linear` rule over the same containers,
+ * as an instant query and as hourly rule evaluations.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -55,7 +55,7 @@ export async function measurePredictLinear(baseUrl: string, atSeconds: number, r
     durations.push(performance.now() - startedMs);
   }
   const result = (JSON.parse(body) as { data: { result: { metric: Record<string, string> }[] } }).data.result;
-  const samplesPerEvaluation = await queryableSamples(baseUrl, [{ ...instant, startedAtMs: 0, durationMs: 0, seriesReturned: 0, samplesReturned: 0 }]);
+  const { total: samplesPerEvaluation } = await queryableSamples(baseUrl, [{ ...instant, startedAtMs: 0, durationMs: 0, seriesReturned: 0, samplesReturned: 0 }]);
 
   const workDirectory = await mkdtemp(join(tmpdir(), 'oom-forecast-scale-rules-'));
   try {

@@ -24,3 +24,10 @@ export const SCALE_CLUSTER: ClusterOptions = {
 
 /** Shards of the sharding measurement: the check runs for one of them. */
 export const SHARD_COUNT = 4;
+
+/**
+ * Node.js flags that give V8 the heap limits it picks by itself in a 256 MB Lambda function, an
+ * estimate: Node.js sizes the heap from the cgroup memory limit, and V8 then allows an old
+ * generation of a quarter of it times two on 64-bit builds, and semi-spaces of about 1 MB.
+ */
+export const LAMBDA_256_MB_NODE_FLAGS = ['--max-old-space-size=128', '--max-semi-space-size=1'];

@@ -5,7 +5,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { decideAlerts } from '../../lambda/policy/alert-policy';
-import { selectStateWrites } from '../../lambda/policy/state-writes';
+import { isIdleState, selectStateWrites } from '../../lambda/policy/state-writes';
 import { estimateItemBytes } from '../../lambda/store/dynamodb/item-size';
 import { DynamoDbHistoryStore } from '../../lambda/store/dynamodb-store';
 import type { AlertState, Verdict } from '../../lambda/types';
@@ -25,6 +25,8 @@ export interface StrategyWrites {
   readonly secondCheck: SaveCounts;
   /** Ids whose decision-relevant state (severity, counters, last forecast) differs between the checks. */
   readonly materiallyChanged: number;
+  /** Ids with an open alert or a count under way whose state did not change: `selectStateWrites` still writes them. */
+  readonly stillAtRisk: number;
 }
 
 export interface StateWriteMeasurement {
@@ -36,7 +38,7 @@ export interface StateWriteMeasurement {
   readonly selected: StrategyWrites;
 }
 
-/** A document client that counts the writes passing through it. */
+/** Wraps a document client to count the writes passing through it. */
 function countingClient(inner: DynamoDBDocumentClient): { client: DynamoDBDocumentClient; take: () => SaveCounts } {
   let counts = { puts: 0, deletes: 0, writeUnits: 0 };
   const client = {
@@ -96,8 +98,10 @@ export async function measureStateWrites(checks: readonly { atSeconds: number; v
       }
 
       const [first, second] = decided;
-      const materiallyChanged = [...second.values()].filter((state) => first.get(state.id) === undefined || materialKey(first.get(state.id)!) !== materialKey(state)).length;
-      strategies[strategy] = { firstCheck: saves[0], secondCheck: saves[1], materiallyChanged };
+      const changed = (state: AlertState): boolean => first.get(state.id) === undefined || materialKey(first.get(state.id)!) !== materialKey(state);
+      const materiallyChanged = [...second.values()].filter(changed).length;
+      const stillAtRisk = [...second.values()].filter((state) => !changed(state) && !isIdleState(state)).length;
+      strategies[strategy] = { firstCheck: saves[0], secondCheck: saves[1], materiallyChanged, stillAtRisk };
     }
     const ids = new Set(checks.flatMap((check) => check.verdicts.map((verdict) => verdict.id))).size;
     return { ids, everyState: strategies.everyState, selected: strategies.selected };

@@ -2,6 +2,7 @@
  * Theil–Sen line fit with Sen's confidence interval and the Mann–Kendall trend statistic, both
  * read from the same set of pairwise slopes.
  */
+import { quantilesInPlace } from './order-statistics';
 import { medianOr } from './robust';
 import { createSeededRandom } from './seeded-random';
 import { INTERVAL_Z, MAX_THEIL_SEN_PAIRS } from './tuning';
@@ -41,12 +42,22 @@ const PAIR_SAMPLE_SEED = 0x5eed;
  * @returns null for fewer than two points with distinct x
  */
 export function fitTheilSen(points: readonly Point[], maxPairs = MAX_THEIL_SEN_PAIRS): TheilSenFit | null {
+  const remembered = recentFits.find(points, maxPairs);
+  if (remembered !== undefined) {
+    return remembered === null ? null : { ...remembered, slopeInterval: [remembered.slopeInterval[0], remembered.slopeInterval[1]] };
+  }
+  const fit = computeFit(points, maxPairs);
+  recentFits.remember(points, maxPairs, fit);
+  return fit;
+}
+
+function computeFit(points: readonly Point[], maxPairs: number): TheilSenFit | null {
   const n = points.length;
   const pairs = collectPairSlopes(points, maxPairs);
   if (pairs.count === 0) {
     return null;
   }
-  const slopes = pairs.slopes.subarray(0, pairs.count);
+  const slopes = pairs.slopes;
 
   const fullPairCount = (n * (n - 1)) / 2;
   const varianceS = (n * (n - 1) * (2 * n + 5)) / 18;
@@ -69,145 +80,177 @@ export function fitTheilSen(points: readonly Point[], maxPairs = MAX_THEIL_SEN_P
   return { slope, intercept, slopeInterval, kendallZ };
 }
 
+/**
+ * The last few fits and their points. The analysis of one container fits the same points
+ * several times (a run's trend, then its growth test), about 3 fits in 10 on a cluster.
+ */
+class RecentFits {
+  private readonly entries: { xs: Float64Array; ys: Float64Array; maxPairs: number; fit: TheilSenFit | null }[] = [];
+  private next = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  /** @returns the fit of exactly these points, null for points that had none, undefined when not remembered */
+  find(points: readonly Point[], maxPairs: number): TheilSenFit | null | undefined {
+    for (const entry of this.entries) {
+      if (entry.maxPairs === maxPairs && entry.xs.length === points.length && samePoints(entry, points)) {
+        return entry.fit;
+      }
+    }
+    return undefined;
+  }
+
+  remember(points: readonly Point[], maxPairs: number, fit: TheilSenFit | null): void {
+    const xs = new Float64Array(points.length);
+    const ys = new Float64Array(points.length);
+    for (let i = 0; i < points.length; i += 1) {
+      xs[i] = points[i].x;
+      ys[i] = points[i].y;
+    }
+    this.entries[this.next] = { xs, ys, maxPairs, fit };
+    this.next = (this.next + 1) % this.capacity;
+  }
+}
+
+function samePoints(entry: { xs: Float64Array; ys: Float64Array }, points: readonly Point[]): boolean {
+  for (let i = 0; i < points.length; i += 1) {
+    if (entry.xs[i] !== points[i].x || entry.ys[i] !== points[i].y) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const recentFits = new RecentFits(8);
+
 interface PairSlopes {
+  /** A view of a buffer that the next fit reuses. */
   readonly slopes: Float64Array;
   readonly count: number;
   readonly concordant: number;
   readonly discordant: number;
 }
 
+/**
+ * Buffers reused by every fit. One check fits tens of thousands of lines, and a fresh 48 KB
+ * array per fit kept the garbage collector busy. Fits never overlap, so one set is enough.
+ */
+let slopeBuffer: Float64Array = new Float64Array(0);
+let xBuffer: Float64Array = new Float64Array(0);
+let yBuffer: Float64Array = new Float64Array(0);
+
+function bufferOf(buffer: Float64Array, size: number): Float64Array {
+  return buffer.length >= size ? buffer : new Float64Array(Math.max(size, buffer.length * 2));
+}
+
 function collectPairSlopes(points: readonly Point[], maxPairs: number): PairSlopes {
   const n = points.length;
   const fullPairCount = (n * (n - 1)) / 2;
-  const slopes = new Float64Array(Math.max(0, Math.min(fullPairCount, maxPairs)));
+  slopeBuffer = bufferOf(slopeBuffer, Math.max(0, Math.min(fullPairCount, maxPairs)));
+  xBuffer = bufferOf(xBuffer, n);
+  yBuffer = bufferOf(yBuffer, n);
+  const slopes = slopeBuffer;
+  const xs = xBuffer;
+  const ys = yBuffer;
+  for (let i = 0; i < n; i += 1) {
+    xs[i] = points[i].x;
+    ys[i] = points[i].y;
+  }
   let count = 0;
   let concordant = 0;
   let discordant = 0;
 
-  const addPair = (first: Point, second: Point): void => {
-    const dx = second.x - first.x;
-    if (dx === 0) {
-      return;
-    }
-    const dy = second.y - first.y;
-    slopes[count] = dy / dx;
-    count += 1;
-    if (dy * dx > 0) {
-      concordant += 1;
-    } else if (dy * dx < 0) {
-      discordant += 1;
-    }
-  };
-
+  // The pair loops are written out rather than calling a shared helper: counters captured by a
+  // closure live on the heap, and that alone doubled the cost of a pair. The counting is
+  // branch-free because the signs of neighbouring slopes are as good as random.
   if (fullPairCount <= maxPairs) {
     for (let i = 0; i < n; i += 1) {
+      const xi = xs[i];
+      const yi = ys[i];
       for (let j = i + 1; j < n; j += 1) {
-        addPair(points[i], points[j]);
+        const dx = xs[j] - xi;
+        if (dx === 0) {
+          continue;
+        }
+        const dy = ys[j] - yi;
+        slopes[count] = dy / dx;
+        count += 1;
+        const product = dy * dx;
+        concordant += +(product > 0);
+        discordant += +(product < 0);
       }
     }
-    return { slopes, count, concordant, discordant };
+    return { slopes: slopes.subarray(0, count), count, concordant, discordant };
   }
 
   // Uniform pairs of distinct indices: every pair is equally likely, as in the full set. The
   // attempt cap only matters for points that share x, which cleaned samples never do.
-  const random = createSeededRandom(PAIR_SAMPLE_SEED + n);
-  for (let attempt = 0; count < maxPairs && attempt < maxPairs * 4; attempt += 1) {
-    const i = Math.floor(random() * n);
-    const j = Math.floor(random() * n);
-    if (i !== j) {
-      addPair(points[Math.min(i, j)], points[Math.max(i, j)]);
+  const maxAttempts = maxPairs * 4;
+  const attempts = pairAttempts(n, Math.min(maxAttempts, maxPairs + (maxPairs >> 3)));
+  for (let attempt = 0; count < maxPairs && attempt < maxAttempts; attempt += 1) {
+    if (attempt >= attempts.length) {
+      extendPairAttempts(attempts, Math.min(maxAttempts, attempts.length * 2));
     }
+    const first = attempts.lower[attempt];
+    const second = attempts.upper[attempt];
+    const dx = xs[second] - xs[first];
+    if (first === second || dx === 0) {
+      continue;
+    }
+    const dy = ys[second] - ys[first];
+    slopes[count] = dy / dx;
+    count += 1;
+    const product = dy * dx;
+    concordant += +(product > 0);
+    discordant += +(product < 0);
   }
-  return { slopes, count, concordant, discordant };
+  return { slopes: slopes.subarray(0, count), count, concordant, discordant };
 }
 
 /**
- * Returns the quantiles that sorting `values` and interpolating linearly between neighbours
- * would give, without sorting: each rank needed is found by selection in the part of the array
- * above the previous one, which costs a few passes instead of a sort. Reorders `values`.
- *
- * @param fractions - quantiles to return, in ascending order
- * @throws RangeError when the fractions are not in ascending order
+ * The pseudo-random index pairs drawn for `n` points, smaller index first. They depend only on
+ * `n`, because the generator's seed does, so they are drawn once and reused by every fit of `n`
+ * points: drawing them cost as much as the fit itself.
  */
-export function quantilesInPlace(values: Float64Array, fractions: readonly number[]): number[] {
-  const last = values.length - 1;
-  const valueAtRank = new Map<number, number>();
-  let settledUpTo = -1;
-  const rankValue = (rank: number): number => {
-    const known = valueAtRank.get(rank);
-    if (known !== undefined) {
-      return known;
-    }
-    if (rank <= settledUpTo) {
-      throw new RangeError(`quantile fractions must ascend: rank ${rank} comes after rank ${settledUpTo}`);
-    }
-    // Every rank up to settledUpTo is in place, and the values after it are the larger ones.
-    selectInPlace(values, rank, settledUpTo + 1, last);
-    settledUpTo = rank;
-    valueAtRank.set(rank, values[rank]);
-    return values[rank];
-  };
-
-  return fractions.map((fraction) => {
-    const position = last * fraction;
-    const below = Math.floor(position);
-    const above = Math.min(below + 1, last);
-    const belowValue = rankValue(below);
-    return belowValue + (rankValue(above) - belowValue) * (position - below);
-  });
+interface PairAttempts {
+  lower: Uint32Array;
+  upper: Uint32Array;
+  length: number;
+  readonly n: number;
+  readonly random: () => number;
 }
 
-/**
- * Moves the value of rank `rank` (0-based, within `from..to` inclusive) to index `rank`, with
- * no larger value before it and no smaller one after it: Hoare's quickselect with a
- * median-of-three pivot, which stays fast when many values are equal (a flat series).
- */
-function selectInPlace(values: Float64Array, rank: number, from: number, to: number): void {
-  let left = from;
-  let right = to;
-  const swap = (i: number, j: number): void => {
-    const held = values[i];
-    values[i] = values[j];
-    values[j] = held;
-  };
+/** Pair sequences kept, by number of points; a week of hourly samples gives at most a few hundred sizes. */
+const MAX_CACHED_PAIR_SEQUENCES = 64;
+const pairSequences = new Map<number, PairAttempts>();
 
-  while (right > left + 1) {
-    const middle = (left + right) >>> 1;
-    swap(middle, left + 1);
-    if (values[left] > values[right]) {
-      swap(left, right);
+function pairAttempts(n: number, length: number): PairAttempts {
+  let attempts = pairSequences.get(n);
+  if (attempts === undefined) {
+    if (pairSequences.size >= MAX_CACHED_PAIR_SEQUENCES) {
+      pairSequences.delete(pairSequences.keys().next().value as number);
     }
-    if (values[left + 1] > values[right]) {
-      swap(left + 1, right);
-    }
-    if (values[left] > values[left + 1]) {
-      swap(left, left + 1);
-    }
-    const pivot = values[left + 1];
-    let i = left + 1;
-    let j = right;
-    for (;;) {
-      do {
-        i += 1;
-      } while (values[i] < pivot);
-      do {
-        j -= 1;
-      } while (values[j] > pivot);
-      if (j < i) {
-        break;
-      }
-      swap(i, j);
-    }
-    values[left + 1] = values[j];
-    values[j] = pivot;
-    if (j >= rank) {
-      right = j - 1;
-    }
-    if (j <= rank) {
-      left = i;
-    }
+    attempts = { lower: new Uint32Array(0), upper: new Uint32Array(0), length: 0, n, random: createSeededRandom(PAIR_SAMPLE_SEED + n) };
+    pairSequences.set(n, attempts);
   }
-  if (right === left + 1 && values[right] < values[left]) {
-    swap(left, right);
+  if (attempts.length < length) {
+    extendPairAttempts(attempts, length);
   }
+  return attempts;
+}
+
+function extendPairAttempts(attempts: PairAttempts, length: number): void {
+  const lower = new Uint32Array(length);
+  const upper = new Uint32Array(length);
+  lower.set(attempts.lower.subarray(0, attempts.length));
+  upper.set(attempts.upper.subarray(0, attempts.length));
+  for (let attempt = attempts.length; attempt < length; attempt += 1) {
+    const i = Math.floor(attempts.random() * attempts.n);
+    const j = Math.floor(attempts.random() * attempts.n);
+    lower[attempt] = Math.min(i, j);
+    upper[attempt] = Math.max(i, j);
+  }
+  attempts.lower = lower;
+  attempts.upper = upper;
+  attempts.length = length;
 }

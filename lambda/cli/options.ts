@@ -14,6 +14,7 @@ import {
   parsePositiveNumber,
 } from '../config/units';
 import type { PrometheusAuth } from '../prometheus/auth';
+import { parseShard } from '../queries/shard';
 
 export type OutputFormat = 'table' | 'json';
 
@@ -47,6 +48,7 @@ const OPTION_SPEC = {
   format: { type: 'string' },
   auth: { type: 'string' },
   region: { type: 'string' },
+  shard: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -92,6 +94,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       values['critical-days'] === undefined
         ? DEFAULT_CRITICAL_DAYS
         : parsePositiveNumber(values['critical-days'], '--critical-days'),
+    shard: values.shard === undefined ? undefined : parseShard(values.shard, '--shard'),
   };
   if (check.criticalDays > check.warnDays) {
     throw new UsageError(
@@ -238,6 +241,8 @@ Options:
   --from TIME, --to TIME backtest: the span to replay (default: the 7 days before now)
   --every DURATION       backtest: time between replayed checks (default: 1h)
   --state PATH           check: JSON file that keeps alert state between runs (default: stateless)
+  --shard INDEX/COUNT    check only the namespaces that hash to shard INDEX of COUNT, e.g. 2/4,
+                         so that COUNT parallel checks split a large cluster (default: all)
   --format table|json    output for people or programs (default: table)
   --auth KIND            none, basic (PROMETHEUS_USERNAME, PROMETHEUS_PASSWORD), bearer
                          (PROMETHEUS_BEARER_TOKEN) or sigv4 (AWS credentials; --region)

@@ -16,6 +16,11 @@ export interface CheckOptions {
   readonly warnDays: number;
   /** Critical when the limit is forecast within this many days. @default 2 */
   readonly criticalDays: number;
+  /**
+   * Checks only the namespaces that hash to this shard, numbered from 1 of `count`, so that
+   * parallel checks split a cluster between them. @default - every namespace
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 export const DEFAULT_LOOKBACK_SECONDS = 7 * 86400;

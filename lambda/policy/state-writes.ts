@@ -1,14 +1,14 @@
 /**
- * Which alert states a check needs to write, so that an hourly check over thousands of quiet
- * containers writes only the few whose alert state carries information.
+ * The choice of the alert states a check writes, so that an hourly check over thousands of
+ * quiet containers writes only the few whose alert state carries information.
  */
 import type { AlertState } from '../types';
 
 /**
  * Checks that a state has no open alert and no confirmation or resolution under way. The policy
- * treats such a state exactly as a container it has no state for: a new container starts from
- * an idle state, and an idle state never has `lastHoursToLimit` set, because only a
- * notification sets it and only resolving an alert returns to `none`, which clears it.
+ * treats such a state exactly as a container it has no state for, because a new container
+ * starts from an idle state. An idle state never has `lastHoursToLimit` set: only a notification
+ * sets it, and resolving an alert, the only way back to `none`, clears it.
  */
 export function isIdleState(state: AlertState): boolean {
   return state.notifiedSeverity === 'none' && state.pendingChecks === 0 && state.clearChecks === 0;
@@ -24,7 +24,7 @@ export function isIdleState(state: AlertState): boolean {
  * open alert resolves 72 hours after its container disappears, as before.
  *
  * NOTE: an idle container's `slopeHistory` and `lastSeenAt` are not kept, so its stored item
- * (if any) ages and DynamoDB's time to live may delete it; that loses nothing a decision reads.
+ * (if any) ages and DynamoDB's time to live may delete it. That loses nothing a decision reads.
  * An idle item whose container disappears is deleted by the policy on its first absent check
  * 72 hours after the item was written, without a notification.
  *

@@ -4,7 +4,7 @@
  * `JSON.parse` first builds an array and a string for every sample, and a week of hourly points
  * for thousands of containers is millions of samples: that tree cost more memory than the
  * samples themselves and much of the client's time. This parser reads the common shape of a
- * Prometheus answer directly into {@link PromSeries}. Whatever it does not expect (a body that
+ * Prometheus response directly into {@link PromSeries}. Whatever it does not expect (a body that
  * is not a success, a result type other than matrix or vector, keys in another order, invalid
  * JSON) makes it return undefined, and the caller parses the body the general way. Its results
  * are those of `JSON.parse` followed by `parseQueryData`.
@@ -159,13 +159,14 @@ class ResponseReader {
     const start = this.position;
     const fast = this.tryReadPlainPoint();
     if (fast !== undefined) {
-      return fast;
+      return fast ?? undefined;
     }
     this.position = start;
     return this.judgePoint(this.readValue());
   }
 
-  private tryReadPlainPoint(): Sample | undefined {
+  /** @returns the sample, null for a plain point with a value that is not finite, undefined for another shape */
+  private tryReadPlainPoint(): Sample | null | undefined {
     this.skipWhitespace();
     if (this.body[this.position] !== OPEN_BRACKET) {
       return undefined;
@@ -204,7 +205,7 @@ class ResponseReader {
     const v = this.plainNumberText(textStart, end);
     if (!Number.isFinite(v)) {
       this.counts.nonFiniteSamplesDropped += 1;
-      return undefined;
+      return null;
     }
     this.counts.samplesRead += 1;
     return { t, v };
@@ -230,7 +231,7 @@ class ResponseReader {
     return Number(this.body.toString('utf8', start, end));
   }
 
-  /** The rules of `parsePoint` for a point in any shape. */
+  /** Applies the rules of `parsePoint` to a point in any shape. */
   private judgePoint(point: unknown): Sample | undefined {
     if (!Array.isArray(point) || point.length < 2) {
       return undefined;
@@ -460,7 +461,7 @@ class ResponseReader {
  * `parseQueryData` does.
  *
  * @returns the series and warnings, or undefined when the body is not a success with a matrix
- *   or vector result in the usual shape; then parse it with `JSON.parse` and `parseQueryData`
+ *   or vector result in the usual shape. Parse such a body with `JSON.parse` and `parseQueryData`.
  */
 export function parseQueryResponse(body: Buffer, counts: ParseCounts): ParsedQueryResponse | undefined {
   const reader = new ResponseReader(body);

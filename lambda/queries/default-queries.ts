@@ -90,6 +90,21 @@ export function restartsQuery(matchers: readonly LabelMatcher[], stepSeconds: nu
 }
 
 /**
+ * Builds the query for the containers whose restart counter is above zero at some point in the
+ * last `windowSeconds`, one series per namespace/pod/container.
+ */
+export function restartingContainersQuery(matchers: readonly LabelMatcher[], windowSeconds: number): string {
+  const selector = metricSelector('kube_pod_container_status_restarts_total', [], matchersWithout(matchers, ABSENT_FROM_KSM_CONTAINER));
+  return `max by (namespace, pod, container) (max_over_time(${selector}[${duration(windowSeconds)}])) > 0`;
+}
+
+/** Builds the query for the namespaces whose restart counters have a sample in the last step, as {@link restartsQuery} reads them. */
+export function restartCounterNamespacesQuery(matchers: readonly LabelMatcher[], stepSeconds: number): string {
+  const selector = metricSelector('kube_pod_container_status_restarts_total', [], matchersWithout(matchers, ABSENT_FROM_KSM_CONTAINER));
+  return `group by (namespace) (last_over_time(${selector}[${duration(stepSeconds)}]))`;
+}
+
+/**
  * Builds the query for whether the last termination of each container was an OOM kill, at each
  * step. The gauge stays 1 until the next termination, so it only explains a restart that the
  * counter shows.

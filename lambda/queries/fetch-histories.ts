@@ -5,139 +5,38 @@
  */
 import { CheckOptions } from '../config/check-options';
 import { PrometheusClient } from '../prometheus/client';
-import { LabelSplit, queryInstantPlanned, queryRangePlanned, RangePlannerOptions } from '../prometheus/range-planner';
+import { RangePlannerOptions } from '../prometheus/range-planner';
 import { PromSeries } from '../prometheus/response';
 import { ContainerHistory, Sample } from '../types';
 import { containerKey, ContainerSeries, flattenContainerIds, groupByContainer, joinContainerIds, reportLabels } from './container-series';
-import * as queries from './default-queries';
 import { LimitIndex } from './limits';
+import { DEFAULT_BATCH_CONTAINERS, namespacesMatcher, planNamespaceBatches } from './namespace-batches';
+import { QueryRange, RawData, readBatch, readLiveSeries, readRestartCounterNamespaces, readRestartingContainers } from './read-batch';
 import { recentlyRestartedContainers, restartEventsFromCounter, RestartingContainer } from './restarts';
 import { LabelMatcher, parseSelector } from './selector';
+import { namespaceInShard } from './shard';
 import { defaultStepSeconds, resolveStepSeconds } from './step';
-import { buildOwnerIndex, OwnerIndex, workloadOf } from './workloads';
+import { workloadOf } from './workloads';
 
 /** Options beyond {@link CheckOptions}. */
 export interface FetchHistoriesOptions {
   /** Step between samples, in seconds; raised to at least 60 s and to the 11,000-point cap. @default - {@link defaultStepSeconds} of the lookback */
   readonly stepSeconds?: number;
   readonly planner?: RangePlannerOptions;
+  /**
+   * Most live containers read and returned in one batch; a namespace larger than this is a batch
+   * of its own. @default {@link DEFAULT_BATCH_CONTAINERS}
+   */
+  readonly batchContainers?: number;
 }
 
-/** The histories of one check and what was noticed while reading them. */
+/** The histories of one check, or of one batch of its namespaces, and what was noticed while reading them. */
 export interface FetchedHistories {
-  /** One per live namespace/pod/container, sorted by namespace, pod and container. */
+  /** One per live namespace/pod/container, sorted by namespace, pod and container (within a batch). */
   readonly histories: ContainerHistory[];
   readonly stepSeconds: number;
   /** Recoverable problems with the data, one sentence each, for the report or the log. */
   readonly warnings: string[];
-}
-
-/**
- * Owner metrics only need each pod's labels once, so they are read at a coarser step. Six hours
- * keeps a week to 28 points per pod, and `last_over_time` over the step still finds short-lived pods.
- */
-const OWNER_STEP_SECONDS = 6 * 3600;
-
-/** Returns the window for the latest limit sample: at least two steps and two hours, so sparse data still has one. */
-function limitWindowSeconds(stepSeconds: number): number {
-  return Math.max(2 * stepSeconds, 7200);
-}
-
-interface RawData {
-  readonly usage: PromSeries[];
-  /** Live series from the instant query; undefined for a custom usage query. */
-  readonly live: PromSeries[] | undefined;
-  readonly limits: PromSeries[];
-  readonly restartCounters: PromSeries[];
-  readonly oomKilled: PromSeries[];
-  readonly owners: OwnerIndex;
-}
-
-/** Returns a split of a default query by namespace, for backends that reject it as too large. */
-function byNamespace(matchers: readonly LabelMatcher[], build: (all: LabelMatcher[]) => string, seriesSelector: string): LabelSplit {
-  return {
-    label: 'namespace',
-    seriesSelector,
-    expressionFor: (extraMatcher) => build([...matchers, ...parseSelector(extraMatcher, 'namespace split')]),
-  };
-}
-
-/** Sends the queries of one check in parallel. */
-async function readAll(
-  client: PrometheusClient,
-  options: CheckOptions,
-  matchers: LabelMatcher[],
-  range: { startSeconds: number; endSeconds: number; stepSeconds: number },
-  planner: RangePlannerOptions | undefined,
-): Promise<RawData> {
-  const { stepSeconds, endSeconds } = range;
-  const ownerStepSeconds = Math.max(stepSeconds, OWNER_STEP_SECONDS);
-  const ownerRange = {
-    startSeconds: endSeconds - Math.floor((endSeconds - range.startSeconds) / ownerStepSeconds) * ownerStepSeconds,
-    endSeconds,
-    stepSeconds: ownerStepSeconds,
-  };
-  const workingSet = queries.SERIES_SELECTORS.workingSet(matchers);
-  const restartsSelector = queries.SERIES_SELECTORS.restarts(matchers);
-  const podOwnerSelector = queries.SERIES_SELECTORS.podOwner(matchers);
-
-  const usageRequest =
-    options.usageQuery === undefined
-      ? queryRangePlanned(
-          client,
-          { ...range, expr: queries.usageQuery(matchers, stepSeconds), splitBy: byNamespace(matchers, (all) => queries.usageQuery(all, stepSeconds), workingSet) },
-          planner,
-        )
-      : queryRangePlanned(client, { ...range, expr: options.usageQuery }, planner);
-  const liveRequest =
-    options.usageQuery === undefined
-      ? queryInstantPlanned(
-          client,
-          { expr: queries.liveQuery(matchers), timeSeconds: endSeconds, splitBy: byNamespace(matchers, queries.liveQuery, workingSet) },
-          planner,
-        )
-      : Promise.resolve(undefined);
-  const limitRequest =
-    options.limitQuery === undefined
-      ? queryInstantPlanned(
-          client,
-          {
-            expr: queries.limitQuery(matchers, limitWindowSeconds(stepSeconds)),
-            timeSeconds: endSeconds,
-            splitBy: byNamespace(matchers, (all) => queries.limitQuery(all, limitWindowSeconds(stepSeconds)), workingSet),
-          },
-          planner,
-        )
-      : queryInstantPlanned(client, { expr: options.limitQuery, timeSeconds: endSeconds }, planner);
-  const restartRequest = queryRangePlanned(
-    client,
-    { ...range, expr: queries.restartsQuery(matchers, stepSeconds), splitBy: byNamespace(matchers, (all) => queries.restartsQuery(all, stepSeconds), restartsSelector) },
-    planner,
-  );
-  const oomRequest = queryRangePlanned(
-    client,
-    { ...range, expr: queries.oomKilledQuery(matchers, stepSeconds), splitBy: byNamespace(matchers, (all) => queries.oomKilledQuery(all, stepSeconds), restartsSelector) },
-    planner,
-  );
-  const ownerRequests = Promise.all(
-    [queries.podOwnerQuery, queries.replicaSetOwnerQuery, queries.jobOwnerQuery].map((build) =>
-      queryRangePlanned(
-        client,
-        { ...ownerRange, expr: build(matchers, ownerStepSeconds), splitBy: byNamespace(matchers, (all) => build(all, ownerStepSeconds), podOwnerSelector) },
-        planner,
-      ),
-    ),
-  );
-
-  const [usage, live, limits, restartCounters, oomKilled, [podOwners, replicaSetOwners, jobOwners]] = await Promise.all([
-    usageRequest,
-    liveRequest,
-    limitRequest,
-    restartRequest,
-    oomRequest,
-    ownerRequests,
-  ]);
-  return { usage, live, limits, restartCounters, oomKilled, owners: buildOwnerIndex(podOwners, replicaSetOwners, jobOwners) };
 }
 
 /** Returns an empty series group for a container known only from its restart counter. */
@@ -222,38 +121,9 @@ function dataWarnings(unlabelled: readonly PromSeries[], usageSeriesCount: numbe
   return warnings;
 }
 
-/**
- * Fetches the memory history of every live container for one check at `atSeconds`.
- *
- * The usage range ends exactly at `atSeconds` and covers the lookback in steps of
- * `stepSeconds`. Each sample is the peak working set of the step that ends at its time. A custom
- * `usageQuery` or `limitQuery` replaces the default expression as given and should return one
- * series per namespace/pod/container. Series without those labels are skipped with a warning.
- *
- * @throws UsageError when the selector is not a list of label matchers
- * @throws PrometheusError when a query fails, also after splitting; never an empty result instead
- */
-export async function fetchContainerHistories(
-  client: PrometheusClient,
-  options: CheckOptions,
-  atSeconds: number,
-  fetchOptions: FetchHistoriesOptions = {},
-): Promise<FetchedHistories> {
-  const matchers = parseSelector(options.selector);
-  const stepSeconds =
-    fetchOptions.stepSeconds === undefined
-      ? defaultStepSeconds(options.lookbackSeconds)
-      : resolveStepSeconds(options.lookbackSeconds, fetchOptions.stepSeconds);
-  const range = {
-    startSeconds: atSeconds - Math.floor(options.lookbackSeconds / stepSeconds) * stepSeconds,
-    endSeconds: atSeconds,
-    stepSeconds,
-  };
-  const droppedBefore = client.stats.nonFiniteSamplesDropped;
-  const backendWarningsBefore = client.stats.warnings.length;
-
-  const data = await readAll(client, options, matchers, range, fetchOptions.planner);
-
+/** Returns the histories of one batch's data, keyed as `liveKeys` finds them. */
+function assembleHistories(data: RawData, options: CheckOptions, range: QueryRange): { histories: ContainerHistory[]; unlabelled: PromSeries[] } {
+  const { stepSeconds, endSeconds: atSeconds } = range;
   const { containers, unlabelled } = groupByContainer(data.usage);
   const live = liveKeys(data, containers, atSeconds);
   // Crash-looping containers are judged even when they have no working set at this instant. A
@@ -287,14 +157,210 @@ export async function fetchContainerHistories(
       evaluatedAt: atSeconds,
     });
   }
+  return { histories, unlabelled };
+}
 
-  const warnings = dataWarnings(unlabelled, data.usage.length, options.usageQuery !== undefined, range);
+/** One batch to read: the selector's matchers, plus a namespace matcher when the batch is not every namespace. */
+interface PlannedBatch {
+  readonly matchers: LabelMatcher[];
+  /** Live series of the batch's namespaces; undefined for a custom usage query, which has none. */
+  readonly live: PromSeries[] | undefined;
+  /** Keeps only the histories of the shard's namespaces, for a custom usage query that cannot be narrowed. */
+  readonly keepHistory: (history: ContainerHistory) => boolean;
+  /** Pods with a restart counter above zero, when known; only their counters are read. */
+  readonly restartingPods?: string[];
+}
+
+/**
+ * Maximum window of the instant query that finds the restarting containers. Amazon Managed
+ * Service for Prometheus rejects instant queries whose range selectors reach back 32 days or
+ * more, so longer lookbacks read every restart counter instead.
+ */
+const MAX_RESTARTING_WINDOW_SECONDS = 31 * 86400;
+
+/** Returns the pods of the restarting containers in these namespaces, or undefined when unknown. */
+function restartingPodsIn(restarting: readonly string[] | undefined, namespaces: ReadonlySet<string> | undefined): string[] | undefined {
+  if (restarting === undefined) {
+    return undefined;
+  }
+  const pods: string[] = [];
+  for (const key of restarting) {
+    const [namespace, pod] = key.split('/');
+    if (namespaces === undefined || namespaces.has(namespace)) {
+      pods.push(pod);
+    }
+  }
+  return pods;
+}
+
+/**
+ * Plans the batches. With the default queries, the live series come first: they tell which
+ * namespaces hold live containers and how many, so that each batch's queries can be narrowed
+ * to its namespaces. A custom usage query is read as one batch.
+ */
+async function planBatches(client: PrometheusClient, options: CheckOptions, matchers: LabelMatcher[], range: QueryRange, fetchOptions: FetchHistoriesOptions): Promise<PlannedBatch[]> {
+  const { shard } = options;
+  if (options.usageQuery !== undefined) {
+    const keepHistory = (history: ContainerHistory): boolean => shard === undefined || namespaceInShard(history.labels.namespace ?? '', shard);
+    return [{ matchers, live: undefined, keepHistory }];
+  }
+
+  const knowsRestarting = range.endSeconds - range.startSeconds + range.stepSeconds <= MAX_RESTARTING_WINDOW_SECONDS;
+  // Without a shard, the restarting containers are read beside the live series. A shard reads
+  // them after, from its own namespaces only, since reading every namespace's counters in every
+  // shard would multiply that query's cost by the number of shards.
+  const [live, clusterRestarting] = await Promise.all([
+    readLiveSeries(client, matchers, range.endSeconds, fetchOptions.planner),
+    knowsRestarting && shard === undefined ? readRestartingContainers(client, matchers, range, fetchOptions.planner) : Promise.resolve(undefined),
+  ]);
+  const batchContainers = fetchOptions.batchContainers ?? DEFAULT_BATCH_CONTAINERS;
+  let plan = planNamespaceBatches(live, batchContainers, shard);
+  if (plan.restrictsNamespaces) {
+    plan = planNamespaceBatches(live, batchContainers, shard, await readRestartCounterNamespaces(client, matchers, range, fetchOptions.planner));
+  }
+  const shardNamespaces = plan.batches.flatMap((batch) => batch.namespaces);
+  const restarting =
+    knowsRestarting && shard !== undefined && shardNamespaces.length > 0
+      ? await readRestartingContainers(client, [...matchers, namespacesMatcher(shardNamespaces)], range, fetchOptions.planner)
+      : clusterRestarting;
+  if (!plan.restrictsNamespaces) {
+    return [{ matchers, live, keepHistory: () => true, restartingPods: restartingPodsIn(restarting, undefined) }];
+  }
+  return plan.batches.map((batch) => {
+    const namespaces = new Set(batch.namespaces);
+    return {
+      matchers: [...matchers, namespacesMatcher(batch.namespaces)],
+      live: live.filter((series) => namespaces.has(series.labels.namespace)),
+      keepHistory: () => true,
+      restartingPods: restartingPodsIn(restarting, namespaces),
+    };
+  });
+}
+
+/**
+ * Fetches the memory history of every live container for one check at `atSeconds`, in batches
+ * of namespaces. Each batch's queries are narrowed to its namespaces, and the next batch is read
+ * while the caller works on the current one, so a large cluster's samples are never all in
+ * memory at once. Every batch is yielded, even an empty one, and the warnings of the
+ * whole check come with the last.
+ *
+ * The usage range ends exactly at `atSeconds` and covers the lookback in steps of
+ * `stepSeconds`. Each sample is the peak working set of the step that ends at its time. A custom
+ * `usageQuery` or `limitQuery` replaces the default expression as given and should return one
+ * series per namespace/pod/container. Series without those labels are skipped with a warning.
+ * With `options.shard`, only the namespaces of that shard are read.
+ *
+ * @throws UsageError when the selector is not a list of label matchers
+ * @throws PrometheusError when a query fails, also after splitting; never an empty result instead
+ */
+export async function* fetchContainerHistoryBatches(
+  client: PrometheusClient,
+  options: CheckOptions,
+  atSeconds: number,
+  fetchOptions: FetchHistoriesOptions = {},
+): AsyncGenerator<FetchedHistories> {
+  const matchers = parseSelector(options.selector);
+  const stepSeconds =
+    fetchOptions.stepSeconds === undefined
+      ? defaultStepSeconds(options.lookbackSeconds)
+      : resolveStepSeconds(options.lookbackSeconds, fetchOptions.stepSeconds);
+  const range: QueryRange = {
+    startSeconds: atSeconds - Math.floor(options.lookbackSeconds / stepSeconds) * stepSeconds,
+    endSeconds: atSeconds,
+    stepSeconds,
+  };
+  const droppedBefore = client.stats.nonFiniteSamplesDropped;
+  const backendWarningsBefore = client.stats.warnings.length;
+
+  const batches = await planBatches(client, options, matchers, range, fetchOptions);
+  const read = (batch: PlannedBatch) =>
+    readBatch(client, options, batch.matchers, range, fetchOptions.planner, batch.live, batch.restartingPods).then((data) => {
+      const { histories, unlabelled } = assembleHistories(data, options, range);
+      return { histories: histories.filter(batch.keepHistory), unlabelled, usageSeries: data.usage.length };
+    });
+
+  const unlabelled: PromSeries[] = [];
+  let usageSeries = 0;
+  let next = batches.length > 0 ? read(batches[0]) : undefined;
+  for (let index = 0; index < batches.length; index += 1) {
+    const current = await next!;
+    // Read the next batch while the caller judges this one.
+    next = index + 1 < batches.length ? read(batches[index + 1]) : undefined;
+    // A failure of the next batch surfaces when it is awaited, not as an unhandled rejection.
+    next?.catch(() => undefined);
+    // One turn of the event loop puts the next batch's requests on the wire before the caller's
+    // synchronous work on this batch would hold them back.
+    await new Promise((resolve) => setImmediate(resolve));
+    unlabelled.push(...current.unlabelled);
+    usageSeries += current.usageSeries;
+
+    const last = index === batches.length - 1;
+    const warnings = last ? checkWarnings(client, options, range, unlabelled, usageSeries, droppedBefore, backendWarningsBefore) : [];
+    yield { histories: current.histories, stepSeconds, warnings };
+  }
+  if (batches.length === 0) {
+    // Only a shard can leave no batch: the other namespaces hold every live container.
+    const shard = options.shard!;
+    yield { histories: [], stepSeconds, warnings: [`No namespace with live containers falls in shard ${shard.index}/${shard.count}; the other shards check them all.`] };
+  }
+}
+
+/** Collects the warnings of a whole check: skipped series, no data, non-finite samples, and the backend's own. */
+function checkWarnings(
+  client: PrometheusClient,
+  options: CheckOptions,
+  range: QueryRange,
+  unlabelled: readonly PromSeries[],
+  usageSeries: number,
+  droppedBefore: number,
+  backendWarningsBefore: number,
+): string[] {
+  const warnings = dataWarnings(unlabelled, usageSeries, options.usageQuery !== undefined, range);
   const dropped = client.stats.nonFiniteSamplesDropped - droppedBefore;
   if (dropped > 0) {
     warnings.push(`Skipped ${dropped} samples that were NaN, +Inf or -Inf.`);
   }
   for (const warning of client.stats.warnings.slice(backendWarningsBefore)) {
     warnings.push(`Prometheus warned: ${warning}`);
+  }
+  return warnings;
+}
+
+/**
+ * Fetches the memory history of every live container for one check at `atSeconds`, as
+ * {@link fetchContainerHistoryBatches} does, and returns all of it at once, sorted by namespace,
+ * pod and container.
+ *
+ * @throws UsageError when the selector is not a list of label matchers
+ * @throws PrometheusError when a query fails, also after splitting; never an empty result instead
+ */
+export async function fetchContainerHistories(
+  client: PrometheusClient,
+  options: CheckOptions,
+  atSeconds: number,
+  fetchOptions: FetchHistoriesOptions = {},
+): Promise<FetchedHistories> {
+  const histories: ContainerHistory[] = [];
+  const warnings: string[] = [];
+  let stepSeconds = 0;
+  let batches = 0;
+  for await (const batch of fetchContainerHistoryBatches(client, options, atSeconds, fetchOptions)) {
+    histories.push(...batch.histories);
+    warnings.push(...batch.warnings);
+    stepSeconds = batch.stepSeconds;
+    batches += 1;
+  }
+  if (batches > 1) {
+    // Batches follow namespace order, which is not always the order of the joined keys ("a-b/" sorts before "a/").
+    const keyOf = (history: ContainerHistory): string => `${history.labels.namespace}/${history.labels.pod}/${history.labels.container}`;
+    histories.sort((a, b) => {
+      const left = keyOf(a);
+      const right = keyOf(b);
+      if (left === right) {
+        return 0;
+      }
+      return left < right ? -1 : 1;
+    });
   }
   return { histories, stepSeconds, warnings };
 }

@@ -54,3 +54,20 @@ export function metricSelector(metric: string, fixedMatchers: readonly string[],
 export function matchersWithout(matchers: readonly LabelMatcher[], absentLabels: ReadonlySet<string>): LabelMatcher[] {
   return matchers.filter((matcher) => !absentLabels.has(matcher.name));
 }
+
+function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}
+
+function quoteLiteral(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** Builds the matcher that selects exactly these label values: `=` for one, an escaped `=~` alternation for several. */
+export function labelValuesMatcher(name: string, values: readonly string[]): LabelMatcher {
+  const unique = [...new Set(values)];
+  if (unique.length === 1) {
+    return { name, operator: '=', literal: quoteLiteral(unique[0]) };
+  }
+  return { name, operator: '=~', literal: quoteLiteral(unique.map(escapeRegex).join('|')) };
+}

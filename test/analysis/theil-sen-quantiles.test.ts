@@ -1,5 +1,5 @@
 import { seededRandom } from '../../lambda/demo/random';
-import { quantilesInPlace } from '../../lambda/analysis/theil-sen';
+import { quantilesInPlace } from '../../lambda/analysis/order-statistics';
 
 /** Quantiles the plain way: sort, then interpolate between neighbours. */
 function quantilesBySorting(values: readonly number[], fractions: readonly number[]): number[] {

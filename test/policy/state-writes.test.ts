@@ -74,14 +74,14 @@ function randomHours(seed: number, ids: readonly string[], hourCount: number): V
 }
 
 describe('selectStateWrites', () => {
-  test('idle means no alert, nothing pending, nothing clearing', () => {
+  test('isIdleState: no alert, no counts', () => {
     expect(isIdleState(stateOf('a'))).toBe(true);
     expect(isIdleState(stateOf('a', { pendingChecks: 1 }))).toBe(false);
     expect(isIdleState(stateOf('a', { clearChecks: 1 }))).toBe(false);
     expect(isIdleState(stateOf('a', { notifiedSeverity: 'warning' }))).toBe(false);
   });
 
-  test('skips idle states that replace idle or missing ones', () => {
+  test('skips idle over idle or missing', () => {
     const previous = new Map([
       ['idle', stateOf('idle')],
       ['was-pending', stateOf('was-pending', { pendingChecks: 1 })],
@@ -102,7 +102,7 @@ describe('selectStateWrites', () => {
     expect(written).toEqual(['new-pending', 'was-pending', 'was-alerted', 'still-alerted']);
   });
 
-  test.each([1, 2, 3, 4, 5])('hourly replay %i sends the same notifications with fewer writes', (seed) => {
+  test.each([1, 2, 3, 4, 5])('replay %i: same notifications, fewer writes', (seed) => {
     const ids = ['a/web/app', 'a/api/app', 'b/db/postgres', 'b/worker/celery', 'c/cache/redis', 'c/batch/job'];
     const hours = randomHours(seed, ids, 400);
 
@@ -115,7 +115,7 @@ describe('selectStateWrites', () => {
     expect(selected.writes).toBeLessThan(everyState.writes);
   });
 
-  test('a quiet container is written when it turns at risk and when it settles again', () => {
+  test('writes a quiet container twice', () => {
     const id = 'a/web/app';
     const healthy = verdictOf({ id });
     const hours = [[healthy], [healthy], [leakVerdict(id, 150, 'warning')], [healthy], [healthy]];
