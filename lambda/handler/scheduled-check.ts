@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { selectStateWrites } from '../policy/state-writes';
 import { evaluateCheck } from '../check';
 import { formatInstant } from '../config/units';
 import type { PrometheusClient } from '../prometheus/client';
@@ -106,7 +107,9 @@ export async function runScheduledCheck(
     );
 
     const undelivered = new Set([...delivery.failedIds, ...delivery.inFlightIds]);
-    const statesToSave = decision.changedStates.filter((state) => !undelivered.has(state.id));
+    // Only states that carry information are written, so an hourly check over thousands of quiet
+    // containers writes a few items instead of one per container.
+    const statesToSave = selectStateWrites(previousStates, decision.changedStates).filter((state) => !undelivered.has(state.id));
     const idsToForget = decision.forgottenIds.filter((id) => !undelivered.has(id));
     const save = await saveStates(store, statesToSave, idsToForget, logger);
 
