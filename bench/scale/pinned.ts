@@ -26,7 +26,7 @@ export interface PinnedMeasurement {
 
 /** Returns the pid of the local Prometheus listening on `port`, which the benchmark started itself. */
 async function prometheusPid(port: number): Promise<string> {
-  const { stdout } = await execFileAsync('pgrep', ['-f', `--web.listen-address=127.0.0.1:${port}`]);
+  const { stdout } = await execFileAsync('pgrep', ['-f', '--', `--web.listen-address=127.0.0.1:${port}`]);
   const pids = stdout.trim().split('\n').filter((line) => line !== '');
   if (pids.length !== 1) {
     throw new Error(`expected one prometheus on port ${port}, found pids ${JSON.stringify(pids)}`);

@@ -124,7 +124,7 @@ export async function queryableSamples(baseUrl: string, requests: readonly Recor
       }
       total += samples;
       const query = recorded.params.find(([name]) => name === 'query')?.[1] ?? '';
-      const metric = /([a-z_:]+)\{/.exec(query)?.[1] ?? 'other';
+      const metric = /\b((?:container|kube)_[a-z_]+)/.exec(query)?.[1] ?? 'other';
       const key = `${metric} (${recorded.path.endsWith('query_range') ? 'range' : 'instant'})`;
       byQuery[key] = (byQuery[key] ?? 0) + samples;
     }

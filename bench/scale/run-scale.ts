@@ -21,13 +21,14 @@ import { RESULTS_DIRECTORY, writeResultsJson } from '../support/results';
 import { maximum, median } from '../support/stats';
 import { bundleCheckWorker, bundleLambdaHandler, measureLambdaBundle, PROJECT_ROOT } from './bundles';
 import type { WorkerRequest, WorkerResult } from './check-worker';
+import type { ClusterPlan } from './cluster-plan';
 import { ensureDataset } from './dataset';
 import { measurePinned } from './pinned';
 import { measurePredictLinear } from './predict-linear';
 import type { RecordedRequest } from './recording-client';
 import { maxInFlight, prometheusCpuSeconds, queryableSamples, replayRequests } from './replay';
 import { CHECK_AT_SECONDS, LAMBDA_256_MB_NODE_FLAGS, SCALE_CLUSTER, SHARD_COUNT } from './scale-config';
-import { scaleReport, type CheckMeasurement, type FloorMeasurement, type ScaleResults } from './scale-report';
+import { alertAgreement, scaleReport, type CheckMeasurement, type FloorMeasurement, type ScaleResults } from './scale-report';
 import { measureStateWrites } from './state-writes';
 
 const execFileAsync = promisify(execFile);
@@ -109,6 +110,19 @@ function shardSelector(namespaces: readonly string[]): string {
   return `namespace=~"${chosen.join('|')}"`;
 }
 
+/** Returns `namespace/pod/container` of every live container whose memory leaks. */
+function leakingContainerKeys(plan: ClusterPlan): Set<string> {
+  const keys = new Set<string>();
+  for (const pod of plan.pods) {
+    for (const container of pod.containers) {
+      if (pod.endSeconds === plan.window.endSeconds && container.shape.kind === 'leak') {
+        keys.add(`${pod.namespace}/${pod.name}/${container.name}`);
+      }
+    }
+  }
+  return keys;
+}
+
 /** Keeps the JSON readable: the query text shortened, the figures whole. */
 function summarizeRequests(requests: readonly RecordedRequest[]): Record<string, unknown>[] {
   return requests.map((request) => ({
@@ -187,6 +201,7 @@ async function main(): Promise<void> {
       lambdaSized: { nodeFlags: LAMBDA_256_MB_NODE_FLAGS, run: lambdaSized },
       shard: { count: SHARD_COUNT, selector: shardRequest.selector ?? '', check: shard.check, floor: shard.floor },
       predictLinear,
+      agreement: alertAgreement(leakingContainerKeys(dataset.plan), check.runs[0].atRiskKeys, predictLinear.firingKeys),
       stateWrites,
       bundle,
     };

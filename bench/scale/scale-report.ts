@@ -40,6 +40,27 @@ export interface FloorMeasurement {
   readonly queryableSamplesByQuery: Record<string, number>;
 }
 
+/** How the check and the rule agree with the generator's truth: which live containers leak. */
+export interface AlertAgreement {
+  readonly leakingContainers: number;
+  readonly checkAtRisk: number;
+  readonly checkLeaksFound: number;
+  readonly ruleFiring: number;
+  readonly ruleLeaksFound: number;
+}
+
+/** Compares the containers the check and the rule flag with the containers that leak. */
+export function alertAgreement(leakKeys: ReadonlySet<string>, checkAtRiskKeys: readonly string[], ruleFiringKeys: readonly string[]): AlertAgreement {
+  const found = (keys: readonly string[]): number => new Set(keys.filter((key) => leakKeys.has(key))).size;
+  return {
+    leakingContainers: leakKeys.size,
+    checkAtRisk: new Set(checkAtRiskKeys).size,
+    checkLeaksFound: found(checkAtRiskKeys),
+    ruleFiring: new Set(ruleFiringKeys).size,
+    ruleLeaksFound: found(ruleFiringKeys),
+  };
+}
+
 export interface ScaleResults {
   readonly measuredAt: string;
   readonly label: string;
@@ -59,6 +80,7 @@ export interface ScaleResults {
   readonly lambdaSized: { readonly nodeFlags: readonly string[]; readonly run: WorkerResult | { readonly failure: string } };
   readonly shard: { readonly count: number; readonly selector: string; readonly check: CheckMeasurement; readonly floor: FloorMeasurement };
   readonly predictLinear: PredictLinearCost;
+  readonly agreement: AlertAgreement;
   readonly stateWrites: StateWriteMeasurement;
   readonly bundle: LambdaBundleFacts;
 }
@@ -99,6 +121,13 @@ function rows(results: ScaleResults): string[][] {
     ['samples processed per check (Prometheus)', millions(floor.queryableSamples), `${millions(samplesReturned)} returned`, '', ''],
     ['response bytes per check (compressed)', mebibytes(floor.responseBytes), '', '', ''],
     ['predict_linear rule, instant query', seconds(predictLinear.instantQueryMs), `${millions(predictLinear.samplesPerEvaluation)} samples`, ratio(check.elapsedMs / predictLinear.instantQueryMs), `check ÷ rule; fires for ${predictLinear.firingSeries} containers`],
+    [
+      'containers flagged: check / rule',
+      `${results.agreement.checkAtRisk} / ${results.agreement.ruleFiring}`,
+      `${results.agreement.leakingContainers} leak`,
+      '',
+      `leaks among them: ${results.agreement.checkLeaksFound} / ${results.agreement.ruleLeaksFound}`,
+    ],
     ['predict_linear rule, 24 hourly evaluations', seconds(predictLinear.ruleBackfillMs), `${seconds(predictLinear.ruleBackfillMs / predictLinear.ruleEvaluations)} each`, '', 'promtool rule backfill'],
     ['DynamoDB writes, first check', writesOf(stateWrites.everyState.firstCheck), `${stateWrites.everyState.firstCheck.writeUnits} WCU`, '', `selectStateWrites: ${writesOf(stateWrites.selected.firstCheck)}`],
     ['DynamoDB writes, next hour, every state', writesOf(everySecond), `${everySecond.writeUnits} WCU`, '', `${stateWrites.ids} ids, ${stateWrites.everyState.materiallyChanged} changed`],

@@ -167,8 +167,8 @@ interface PlannedBatch {
   readonly live: PromSeries[] | undefined;
   /** Keeps only the histories of the shard's namespaces, for a custom usage query that cannot be narrowed. */
   readonly keepHistory: (history: ContainerHistory) => boolean;
-  /** Pods with a restart counter above zero, when known; only their counters are read. */
-  readonly restartingPods?: string[];
+  /** Pods with a restart counter above zero, or undefined when unknown; only their counters are read. */
+  readonly restartingPods?: Promise<string[] | undefined>;
 }
 
 /**
@@ -206,25 +206,25 @@ async function planBatches(client: PrometheusClient, options: CheckOptions, matc
   }
 
   const knowsRestarting = range.endSeconds - range.startSeconds + range.stepSeconds <= MAX_RESTARTING_WINDOW_SECONDS;
-  // Without a shard, the restarting containers are read beside the live series. A shard reads
-  // them after, from its own namespaces only, since reading every namespace's counters in every
-  // shard would multiply that query's cost by the number of shards.
-  const [live, clusterRestarting] = await Promise.all([
-    readLiveSeries(client, matchers, range.endSeconds, fetchOptions.planner),
-    knowsRestarting && shard === undefined ? readRestartingContainers(client, matchers, range, fetchOptions.planner) : Promise.resolve(undefined),
-  ]);
+  const live = await readLiveSeries(client, matchers, range.endSeconds, fetchOptions.planner);
   const batchContainers = fetchOptions.batchContainers ?? DEFAULT_BATCH_CONTAINERS;
   let plan = planNamespaceBatches(live, batchContainers, shard);
   if (plan.restrictsNamespaces) {
     plan = planNamespaceBatches(live, batchContainers, shard, await readRestartCounterNamespaces(client, matchers, range, fetchOptions.planner));
   }
+
+  // The restarting containers are read while the first batch's other queries run, because only
+  // its restart query needs them. A shard reads them from its own namespaces: reading every
+  // namespace's counters in every shard would multiply that query's cost by the shards.
   const shardNamespaces = plan.batches.flatMap((batch) => batch.namespaces);
+  const restartingMatchers = shard === undefined ? matchers : [...matchers, namespacesMatcher(shardNamespaces)];
   const restarting =
-    knowsRestarting && shard !== undefined && shardNamespaces.length > 0
-      ? await readRestartingContainers(client, [...matchers, namespacesMatcher(shardNamespaces)], range, fetchOptions.planner)
-      : clusterRestarting;
+    knowsRestarting && shardNamespaces.length > 0 ? readRestartingContainers(client, restartingMatchers, range, fetchOptions.planner) : Promise.resolve(undefined);
+  // A failure surfaces in the first batch that awaits it, not as an unhandled rejection.
+  restarting.catch(() => undefined);
+
   if (!plan.restrictsNamespaces) {
-    return [{ matchers, live, keepHistory: () => true, restartingPods: restartingPodsIn(restarting, undefined) }];
+    return [{ matchers, live, keepHistory: () => true, restartingPods: restarting.then((keys) => restartingPodsIn(keys, undefined)) }];
   }
   return plan.batches.map((batch) => {
     const namespaces = new Set(batch.namespaces);
@@ -232,7 +232,7 @@ async function planBatches(client: PrometheusClient, options: CheckOptions, matc
       matchers: [...matchers, namespacesMatcher(batch.namespaces)],
       live: live.filter((series) => namespaces.has(series.labels.namespace)),
       keepHistory: () => true,
-      restartingPods: restartingPodsIn(restarting, namespaces),
+      restartingPods: restarting.then((keys) => restartingPodsIn(keys, namespaces)),
     };
   });
 }

@@ -4,6 +4,7 @@
  */
 import { CheckOptions } from '../config/check-options';
 import { PrometheusClient } from '../prometheus/client';
+import { PrometheusError } from '../prometheus/errors';
 import { LabelSplit, queryInstantPlanned, queryRangePlanned, RangePlannerOptions } from '../prometheus/range-planner';
 import { PromSeries } from '../prometheus/response';
 import * as queries from './default-queries';
@@ -54,8 +55,8 @@ export interface QueryRange {
  * @param knownLive - the live series of the batch when the caller has already read them; the
  *   live query is then not sent again
  * @param restartingPods - the pods whose restart counter is above zero somewhere in the range,
- *   when the caller knows them: the restart counters of only these pods are read, and none when
- *   there are none. @default - every pod's counter is read
+ *   or undefined when unknown. Only these pods' restart counters are read, and none when there
+ *   are none; the other queries do not wait for them. @default - every pod's counter is read
  */
 export async function readBatch(
   client: PrometheusClient,
@@ -64,7 +65,7 @@ export async function readBatch(
   range: QueryRange,
   planner: RangePlannerOptions | undefined,
   knownLive?: PromSeries[],
-  restartingPods?: readonly string[],
+  restartingPods?: Promise<readonly string[] | undefined>,
 ): Promise<RawData> {
   const { stepSeconds, endSeconds } = range;
   const ownerStepSeconds = Math.max(stepSeconds, OWNER_STEP_SECONDS);
@@ -148,16 +149,17 @@ export async function readRestartCounterNamespaces(client: PrometheusClient, mat
 const MAX_NAMED_RESTARTING_PODS = 200;
 
 /** Reads the restart counters of a batch, of only the restarting pods when they are known. */
-function readRestartCounters(
+async function readRestartCounters(
   client: PrometheusClient,
   matchers: LabelMatcher[],
   range: QueryRange,
   planner: RangePlannerOptions | undefined,
   restartsSelector: string,
-  restartingPods: readonly string[] | undefined,
+  restartingPodsRequest: Promise<readonly string[] | undefined> | undefined,
 ): Promise<PromSeries[]> {
+  const restartingPods = await restartingPodsRequest;
   if (restartingPods !== undefined && restartingPods.length === 0) {
-    return Promise.resolve([]);
+    return [];
   }
   const named = restartingPods !== undefined && restartingPods.length <= MAX_NAMED_RESTARTING_PODS ? [...matchers, labelValuesMatcher('pod', restartingPods)] : matchers;
   return queryRangePlanned(
@@ -172,12 +174,33 @@ function readRestartCounters(
  * whose counter can hold a restart event or a recent rise. An all-zero counter gives neither, so
  * leaving it out changes no history, and most of the counters of a healthy cluster are zero.
  *
- * @returns `namespace/pod/container` of each such container
+ * @returns `namespace/pod/container` of each such container, or undefined when the backend
+ *   rejects the query for its size
  */
-export async function readRestartingContainers(client: PrometheusClient, matchers: LabelMatcher[], range: QueryRange, planner: RangePlannerOptions | undefined): Promise<string[]> {
+export async function readRestartingContainers(
+  client: PrometheusClient,
+  matchers: LabelMatcher[],
+  range: QueryRange,
+  planner: RangePlannerOptions | undefined,
+): Promise<string[] | undefined> {
   // The window reaches one step before the range, as the first step of the restart query does.
   const windowSeconds = range.endSeconds - range.startSeconds + range.stepSeconds;
-  const series = await queryInstantPlanned(client, { expr: queries.restartingContainersQuery(matchers, windowSeconds), timeSeconds: range.endSeconds }, planner);
+  const build = (all: LabelMatcher[]): string => queries.restartingContainersQuery(all, windowSeconds);
+  let series: PromSeries[];
+  try {
+    series = await queryInstantPlanned(
+      client,
+      { expr: build(matchers), timeSeconds: range.endSeconds, splitBy: byNamespace(matchers, build, queries.SERIES_SELECTORS.restarts(matchers)) },
+      planner,
+    );
+  } catch (error) {
+    // Too large even split by namespace: every counter is read instead, by range queries that
+    // can also be split in time.
+    if (error instanceof PrometheusError && error.kind === 'limit') {
+      return undefined;
+    }
+    throw error;
+  }
   return series
     .filter((one) => one.samples.some((sample) => sample.v > 0))
     .map((one) => `${one.labels.namespace}/${one.labels.pod}/${one.labels.container}`);

@@ -16,6 +16,8 @@ import { clusterSeries } from '../../bench/scale/cluster-series';
 import { AT, DAY, HOUR, MiB, ksmLimit, restartsTotal, sampleEvery, useFixturePrometheus, workingSet } from '../support/prometheus-fixture';
 import { recordingClient } from '../cases/support/cluster';
 import { readBatch, readRestartingContainers } from '../../lambda/queries/read-batch';
+import { PrometheusError } from '../../lambda/prometheus/errors';
+import type { PrometheusClient } from '../../lambda/prometheus/client';
 
 const LOOKBACK_SECONDS = 2 * DAY;
 
@@ -64,10 +66,10 @@ describe('namespace batches', () => {
     const restarting = await readRestartingContainers(client, [], range, undefined);
 
     const every = await readBatch(client, options(), [], range, undefined, []);
-    const named = await readBatch(client, options(), [], range, undefined, [], restarting.map((key) => key.split('/')[1]));
+    const named = await readBatch(client, options(), [], range, undefined, [], Promise.resolve(restarting!.map((key) => key.split('/')[1])));
 
     const aboveZero = every.restartCounters.filter((series) => series.samples.some((sample) => sample.v > 0));
-    expect(restarting.length).toBeGreaterThanOrEqual(3);
+    expect(restarting?.length).toBeGreaterThanOrEqual(3);
     expect(every.restartCounters.length).toBeGreaterThan(aboveZero.length);
     expect(named.restartCounters).toEqual(aboveZero);
   });
@@ -103,6 +105,37 @@ describe('namespace batches', () => {
 
     expect(whole.verdicts.some((verdict) => verdict.severity !== 'none')).toBe(true);
     expect(sharded.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([...whole.verdicts].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
+  });
+});
+
+describe('readRestartingContainers', () => {
+  /** A backend that rejects every query as too large, as Amazon Managed Service for Prometheus may. */
+  const tooLarge: PrometheusClient = {
+    url: 'http://backend.example',
+    stats: { requests: 0, retries: 0, samplesRead: 0, nonFiniteSamplesDropped: 0, warnings: [] },
+    query: async () => {
+      throw new PrometheusError({ message: 'too many samples', url: 'http://backend.example/api/v1/query', kind: 'limit', limit: 'samples' });
+    },
+    queryRange: async () => [],
+    labelValues: async () => ['a', 'b'],
+  };
+
+  test('gives up on a size limit', async () => {
+    const range = { startSeconds: AT - DAY, endSeconds: AT, stepSeconds: HOUR };
+
+    await expect(readRestartingContainers(tooLarge, [], range, undefined)).resolves.toBeUndefined();
+  });
+
+  test('passes other failures on', async () => {
+    const failing: PrometheusClient = {
+      ...tooLarge,
+      query: async () => {
+        throw new PrometheusError({ message: 'connection refused', url: 'http://backend.example/api/v1/query', kind: 'unreachable' });
+      },
+    };
+    const range = { startSeconds: AT - DAY, endSeconds: AT, stepSeconds: HOUR };
+
+    await expect(readRestartingContainers(failing, [], range, undefined)).rejects.toThrow('connection refused');
   });
 });
 
