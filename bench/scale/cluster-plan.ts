@@ -18,7 +18,7 @@ const DAY = 86400;
  */
 export const GENERATOR_VERSION = 1;
 
-/** What the memory of a container does. */
+/** Kind of memory curve of a container. */
 export type ShapeKind = 'flat' | 'sawtooth' | 'daily-cycle' | 'leak';
 
 /** The working set of one container as a function of its age and the wall clock. */
@@ -42,7 +42,7 @@ export interface ContainerLifetime {
   readonly startSeconds: number;
   /** Unix seconds of its last sample. */
   readonly endSeconds: number;
-  /** How it ended: a termination reason as kube-state-metrics reports it, or `running`. */
+  /** End of the lifetime: a termination reason as kube-state-metrics reports it, or `running`. */
   readonly endReason: 'OOMKilled' | 'Error' | 'running';
 }
 
@@ -192,7 +192,7 @@ function planLifetimes(
  * Builds the cluster: Deployments (90 %) and StatefulSets with 1 to 3 replicas of 1 or 2
  * containers (an app and sometimes a flat sidecar), spread over the namespaces. About 1 % of the
  * containers leak between 4 and 60 MB/h toward limits they reach within 1 to 16 days, so some
- * are OOM-killed during the window; the others are flat, a sawtooth or a daily cycle with
+ * are OOM-killed during the window. The others are flat, a sawtooth or a daily cycle with
  * noise. 15 % of the Deployments are rolled out once during the window, which leaves earlier
  * pods in the history, and 3 % of the containers fail once with reason Error.
  */

@@ -90,7 +90,7 @@ function restartCounterSeries(pod: PodPlan, container: PodContainerPlan, window:
   };
 }
 
-/** One series per termination reason, with samples while that reason is the latest termination's. */
+/** Builds one series per termination reason, with samples while that reason is the latest termination's. */
 function lastTerminatedReasonSeries(pod: PodPlan, container: PodContainerPlan, window: ClusterWindow): MetricSeries[] {
   const ended = terminations(container);
   const byReason = new Map<string, Sample[]>();

@@ -11,7 +11,7 @@ import { backfill } from '../../lambda/local-prometheus/server';
 import { buildClusterPlan, GENERATOR_VERSION, type ClusterOptions, type ClusterPlan } from './cluster-plan';
 import { clusterSeries } from './cluster-series';
 
-/** What was built, stored beside the TSDB; its presence marks a complete cache. */
+/** Summary of the data set, stored beside the TSDB; its presence marks a complete cache. */
 export interface DatasetSummary {
   readonly generatorVersion: number;
   readonly options: ClusterOptions;

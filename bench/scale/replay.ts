@@ -37,7 +37,7 @@ function send(agent: Agent, baseUrl: string, recorded: Pick<RecordedRequest, 'me
         method: recorded.method,
         agent,
         // The headers the checker's client sends, so that Prometheus compresses the responses as
-        // it does for the check; the bodies are counted compressed and never inflated.
+        // it does for the check. The bodies are counted compressed and never inflated.
         headers: {
           // A body kept for reading is asked for uncompressed.
           ...(keepBody ? { accept: 'application/json' } : CLIENT_HEADERS),

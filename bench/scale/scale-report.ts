@@ -40,7 +40,7 @@ export interface FloorMeasurement {
   readonly queryableSamplesByQuery: Record<string, number>;
 }
 
-/** How the check and the rule agree with the generator's truth: which live containers leak. */
+/** Agreement of the check and the rule with the generator's truth: which live containers leak. */
 export interface AlertAgreement {
   readonly leakingContainers: number;
   readonly checkAtRisk: number;

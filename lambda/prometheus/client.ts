@@ -204,7 +204,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       }
     }
 
-    // The general way, for errors and unusual answers; a UTF-8 byte order mark is dropped as
+    // The general way, for errors and unusual responses. A UTF-8 byte order mark is dropped, as
     // axios drops it from text responses.
     const text = responseBody.toString('utf8').replace(/^\uFEFF/, '');
     let parsed: { status?: unknown; data?: unknown; warnings?: unknown } | undefined;
