@@ -17,7 +17,7 @@ export interface Sample {
  */
 export interface Run {
   readonly samples: Sample[];
-  /** Why the previous run ended and this one began. */
+  /** Cause of the boundary between the previous run and this one. */
   readonly startReason: 'first' | 'new-container-id' | 'restart-counter' | 'sharp-drop' | 'new-pod';
   /** Pod that the run belongs to; earlier runs of a workload may come from other pods. */
   readonly pod: string;
@@ -110,11 +110,11 @@ export interface Verdict {
   readonly evidence: string[];
 }
 
-/** What the alert policy last told people about one container, kept between checks. */
+/** Alert state of one container, kept between checks: what was last notified and the recent slopes. */
 export interface AlertState {
   readonly id: string;
   readonly labels: Record<string, string>;
-  /** What people were last told: none means no open alert. */
+  /** Severity of the last notification; none means no open alert. */
   readonly notifiedSeverity: Severity;
   /** Unix seconds of the last notification, or null. */
   readonly lastNotifiedAt: number | null;
@@ -148,11 +148,11 @@ export interface Notification {
 }
 
 /**
- * Where the alert policy keeps its state between checks: a local file for the CLI, DynamoDB
- * for the Lambda, memory for backtests.
+ * Storage of the alert policy's state between checks: a local file for the CLI, DynamoDB for
+ * the Lambda, memory for backtests.
  */
 export interface HistoryStore {
-  /** Loads the state of every container the store knows. */
+  /** Loads the state of every container in the store. */
   load(): Promise<Map<string, AlertState>>;
   /**
    * Saves the states that changed and deletes the forgotten ones. Ids absent from both keep

@@ -46,7 +46,7 @@ interface PodSeries {
 /**
  * Simulates a workload. The container's working set follows the rollout's memory curve. When it
  * reaches the limit, the kernel kills it (OOMKilled), so the restart counter rises and a new
- * container id starts from age zero. Each rollout starts a new pod. The output holds the series
+ * container id starts from age zero. Each rollout starts a new pod. The output contains the series
  * that the default queries read: cAdvisor working set (with `id`), the pod-level cAdvisor series
  * without a container label, kube-state-metrics limits, restarts, last termination reason and
  * owners.

@@ -74,7 +74,7 @@ function summarise(scenario: DemoScenario, notifications: Notification[], warnHo
   const leakId = 'dojo/dojo-django/uwsgi';
   // The alert may stay open across an OOM kill, so the first message of each cycle can be a
   // reminder. Only messages whose forecast is within the warning horizon count as a warning of
-  // the next kill; right after a kill, a message may report the kill itself.
+  // the next kill, because a message right after a kill may report the kill itself.
   const leakWarnings = notifications.filter(
     (notification) =>
       notification.id === leakId &&
