@@ -68,6 +68,7 @@ export async function evaluateCheck(
   const ownStates = shard === undefined ? previousStates : new Map([...previousStates].filter(([id]) => namespaceInShard(namespaceOfId(id), shard)));
   const decision = decideAlerts(ownStates, verdicts, atSeconds, {
     warnHours: options.warnDays * 24,
+    criticalHours: options.criticalDays * 24,
     ...policyOptions,
   });
   return {

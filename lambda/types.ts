@@ -62,6 +62,11 @@ export interface ContainerHistory {
   readonly stepSeconds: number;
   /** Evaluation instant, Unix seconds. */
   readonly evaluatedAt: number;
+  /**
+   * How much history the check read, in seconds. Below one day the analysis shrinks its time
+   * windows in proportion (see `analysisWindows`). @default - treated as a lookback of days
+   */
+  readonly lookbackSeconds?: number;
 }
 
 /** Names of what the analysis recognises in a container's memory. New names may be added. */
@@ -102,8 +107,12 @@ export interface Verdict {
   readonly pattern: Pattern;
   /** How much the verdict can be trusted, from 0 to 1. */
   readonly confidence: number;
-  /** Restarts in the lookback: all of them, those with reason OOMKilled, and the rate per day. */
-  readonly restarts: { readonly total: number; readonly oomKills: number; readonly perDay: number };
+  /**
+   * Restarts in the lookback: all of them, those with reason OOMKilled, the rate per day, and
+   * the Unix seconds of the latest OOM kill (null when none; absent from verdicts of older
+   * versions).
+   */
+  readonly restarts: { readonly total: number; readonly oomKills: number; readonly perDay: number; readonly lastOomKillAt?: number | null };
   /** Highest peak of the lookback as a fraction of the limit, or null without a limit. */
   readonly peakFractionOfLimit: number | null;
   /** Short sentences a person can read: what was seen and why the verdict follows. */

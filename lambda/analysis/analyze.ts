@@ -5,7 +5,7 @@
 import type { ContainerHistory, Severity, Verdict } from '../types';
 import { classifyContainer, type Classification } from './classify';
 import { formatAgo, formatBytes, formatHours, formatHoursInterval, formatPercent } from './describe';
-import { forecastTimeToLimit, type Forecast } from './forecast';
+import { forecastTimeToLimit, roundHours, type Forecast } from './forecast';
 import { resolveLimit } from './limit';
 import { summarizeRestarts, type RestartSummary } from './restarts';
 import { segmentHistory } from './runs';
@@ -13,7 +13,7 @@ import { medianOr } from './robust';
 import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from './samples';
 import { decideSeverity, type SeverityHints, type SeverityThresholds } from './severity';
 import { lastLevel } from './shape-evidence';
-import { RECENT_OOM_KILL_HOURS } from './tuning';
+import { analysisWindows, type AnalysisWindows } from './tuning';
 
 /** Days ahead at which a forecast warns and becomes critical. */
 export type AnalysisThresholds = SeverityThresholds;
@@ -34,12 +34,13 @@ export function analyzeContainer(reported: ContainerHistory, thresholds: Analysi
   const { limitBytes, note: limitNote } = resolveLimit(history.limitBytes);
   const segmentation = segmentHistory(history, limitBytes);
   const restarts = summarizeRestarts(history, segmentation.liveRuns, limitBytes);
-  const classification = classifyContainer({ history, limitBytes, segmentation, restarts });
+  const windows = analysisWindows(history.lookbackSeconds);
+  const classification = classifyContainer({ history, limitBytes, segmentation, restarts, windows });
 
   const forecast = limitBytes !== null && classification.growth !== null ? forecastTimeToLimit(classification.growth, limitBytes, history.evaluatedAt) : null;
   const liveSamples = segmentation.liveRuns.flatMap((run) => run.samples);
   const current = segmentation.liveRuns[segmentation.liveRuns.length - 1];
-  const hints = severityHints(history, classification, restarts, limitBytes, liveSamples, current?.samples ?? []);
+  const hints = severityHints(history, classification, restarts, limitBytes, liveSamples, current?.samples ?? [], windows);
   const severity = decideSeverity(classification.pattern, forecast?.hoursToLimit ?? null, thresholds, hints);
 
   const evidence = [
@@ -57,16 +58,22 @@ export function analyzeContainer(reported: ContainerHistory, thresholds: Analysi
     usageBytes: finiteOrNull(lastCurrent?.v ?? null),
     limitBytes,
     slopeBytesPerHour: roundOrNull(classification.slopeBytesPerHour, 0),
-    hoursToLimit: roundOrNull(forecast?.hoursToLimit ?? null, 1),
-    hoursToLimitInterval: forecast === null ? null : [round(forecast.hoursToLimitInterval[0], 1), round(forecast.hoursToLimitInterval[1], 1)],
+    hoursToLimit: forecast === null || !Number.isFinite(forecast.hoursToLimit) ? null : roundHours(forecast.hoursToLimit),
+    hoursToLimitInterval: forecast === null ? null : [roundHours(forecast.hoursToLimitInterval[0]), roundHours(forecast.hoursToLimitInterval[1])],
     eta: forecast?.eta ?? null,
     severity,
     pattern: classification.pattern,
     confidence: round(Math.min(1, Math.max(0, classification.confidence)), 2),
-    restarts: { total: restarts.total, oomKills: restarts.oomKills, perDay: round(restarts.perDay, 2) },
+    restarts: { total: restarts.total, oomKills: restarts.oomKills, perDay: round(restarts.perDay, 2), lastOomKillAt: lastOomKillAt(restarts) },
     peakFractionOfLimit: limitBytes !== null && liveSamples.length > 0 ? round(peakBytes / limitBytes, 3) : null,
     evidence,
   };
+}
+
+/** Unix seconds of the latest kill that was one (not a plain restart near the limit), or null. */
+function lastOomKillAt(restarts: RestartSummary): number | null {
+  const kills = restarts.kills.filter((kill) => kill.source !== 'restart-near-limit');
+  return kills.length > 0 ? kills[kills.length - 1].t : null;
 }
 
 function severityHints(
@@ -76,11 +83,14 @@ function severityHints(
   limitBytes: number | null,
   liveSamples: readonly { t: number; v: number }[],
   currentSamples: readonly { t: number; v: number }[],
+  windows: AnalysisWindows,
 ): SeverityHints {
-  const dayAgo = history.evaluatedAt - SECONDS_PER_DAY;
-  const recentPeak = liveSamples.filter((sample) => sample.t > dayAgo).reduce((highest, sample) => Math.max(highest, sample.v), 0);
+  // The peak that ended in the latest OOM kill is that kill, which the restart hint covers; the
+  // headroom is judged on the memory since then.
+  const since = Math.max(history.evaluatedAt - SECONDS_PER_DAY, lastOomKillAt(restarts) ?? -Infinity);
+  const recentPeak = liveSamples.filter((sample) => sample.t > since).reduce((highest, sample) => Math.max(highest, sample.v), 0);
   const recentKill = restarts.kills.some(
-    (kill) => kill.source !== 'restart-near-limit' && history.evaluatedAt - kill.t <= RECENT_OOM_KILL_HOURS * 3600,
+    (kill) => kill.source !== 'restart-near-limit' && history.evaluatedAt - kill.t <= windows.recentOomKillHours * 3600,
   );
   return {
     maskedLifetimeHours: classification.maskedLifetimeHours,

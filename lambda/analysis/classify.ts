@@ -17,8 +17,9 @@ import { classifyRunShape, isLongEnough, type RunShape } from './run-shape';
 import type { Segmentation } from './runs';
 import { spanHours, SECONDS_PER_DAY, SECONDS_PER_HOUR } from './samples';
 import { analyzeSawtooth } from './sawtooth';
+import { fitTrend } from './trend';
 import { describeRunShape, describeTooShort, lastLevel } from './shape-evidence';
-import { NEAR_LIMIT_FRACTION } from './tuning';
+import { FULL_WINDOWS, NEAR_LIMIT_FRACTION, type AnalysisWindows } from './tuning';
 
 /** The classification of a container: its pattern and growth, before the forecast and the severity. */
 export interface Classification {
@@ -39,7 +40,12 @@ export interface ClassificationInput {
   readonly limitBytes: number | null;
   readonly segmentation: Segmentation;
   readonly restarts: RestartSummary;
+  /** Time windows scaled to the lookback. @default FULL_WINDOWS */
+  readonly windows?: AnalysisWindows;
 }
+
+/** A current run contradicts its lifetimes' rate only when the expected rise exceeds this many residual sigmas. */
+const CONTRADICTION_NOISE_MULTIPLE = 3;
 
 /** Lifetimes peaking below this fraction of the limit ended long before it: rollouts mask the leak. */
 const MASKED_PEAK_FRACTION = 0.8;
@@ -49,19 +55,20 @@ const MASKED_PEAK_FRACTION = 0.8;
  */
 export function classifyContainer(input: ClassificationInput): Classification {
   const { history, limitBytes, segmentation, restarts } = input;
+  const windows = input.windows ?? FULL_WINDOWS;
   const current = segmentation.liveRuns[segmentation.liveRuns.length - 1];
   if (current === undefined) {
     return classifyWithoutSamples(history, restarts, segmentation);
   }
-  const shape = classifyRunShape(current.samples, history.stepSeconds);
-  const currentSlope = isLongEnough(current.samples) ? (shape.growth?.slopeBytesPerHour ?? shape.trend?.slopeBytesPerHour ?? null) : null;
+  const shape = classifyRunShape(current.samples, history.stepSeconds, windows);
+  const currentSlope = isLongEnough(current.samples, windows) ? (shape.growth?.slopeBytesPerHour ?? shape.trend?.slopeBytesPerHour ?? null) : null;
 
   if (limitBytes === null) {
     const evidence = ['no memory limit set: no time to a limit', ...describeRunShape(shape, current.samples, null)];
     return { ...plain('no-limit', coverageConfidence(current), evidence), slopeBytesPerHour: currentSlope };
   }
 
-  const cycle = detectOomCycle(restarts.kills, history.evaluatedAt, history.stepSeconds, limitBytes);
+  const cycle = detectOomCycle(restarts.kills, history.evaluatedAt, history.stepSeconds, limitBytes, windows);
   if (cycle !== null) {
     const restartsPerDay = restartsInLastDay(restarts, history.evaluatedAt, observedDays(history, segmentation.liveRuns));
     const growth = shape.pattern === 'linear-growth' || shape.pattern === 'step-growth' ? shape.growth : null;
@@ -88,7 +95,8 @@ export function classifyContainer(input: ClassificationInput): Classification {
     return { ...plain('sawtooth', confidence, evidence), slopeBytesPerHour: sawtooth.peakTrend?.slopeBytesPerHour ?? null };
   }
 
-  return classifyCurrentRun(segmentation, current, shape, currentSlope, limitBytes, history.stepSeconds);
+  const endedInOomKill = (run: Run): boolean => endsInKill(run, restarts, history.stepSeconds);
+  return classifyCurrentRun(segmentation, current, shape, currentSlope, limitBytes, history.stepSeconds, windows, endedInOomKill);
 }
 
 /**
@@ -120,8 +128,17 @@ function classifyWithoutSamples(history: ContainerHistory, restarts: RestartSumm
  * Classifies a container by its current run, with its earlier lifetimes for a current run too
  * short for a trend and for leaks that rollouts mask.
  */
-function classifyCurrentRun(segmentation: Segmentation, current: Run, shape: RunShape, currentSlope: number | null, limitBytes: number, stepSeconds: number): Classification {
-  const lifetimes = summarizeLifetimes(previousLifetimes(segmentation, current), stepSeconds);
+function classifyCurrentRun(
+  segmentation: Segmentation,
+  current: Run,
+  shape: RunShape,
+  currentSlope: number | null,
+  limitBytes: number,
+  stepSeconds: number,
+  windows: AnalysisWindows,
+  endedInOomKill: (run: Run) => boolean,
+): Classification {
+  const lifetimes = summarizeLifetimes(previousLifetimes(segmentation, current), stepSeconds, windows, endedInOomKill);
   // A live pod that already dropped sharply on its own behaves unlike its predecessors (workers
   // recycled since a fix, say), so their growth does not carry over to it.
   const livePodDropped = segmentation.liveRuns.some((run) => run.startReason === 'sharp-drop');
@@ -157,6 +174,14 @@ function fromLifetimes(current: Run, shape: RunShape, lifetimes: LifetimeSummary
   const tooShort = describeTooShort(shape, current.samples);
   const lastTime = current.samples[current.samples.length - 1].t;
 
+  const observedSlope = lifetimes.growth === null ? null : slopeBelowLifetimes(current, lifetimes.growth.slopeBytesPerHour);
+  if (lifetimes.growth !== null && observedSlope !== null) {
+    const evidence = [
+      tooShort,
+      `since its start it grew ${formatRate(observedSlope)}, unlike the ${formatRate(lifetimes.growth.slopeBytesPerHour)} of its earlier lifetimes: too early to forecast from them`,
+    ];
+    return plain('insufficient-data', 0.2, evidence);
+  }
   if (lifetimes.growth !== null) {
     const slope = lifetimes.growth.slopeBytesPerHour;
     const levelBytes = medianOr(
@@ -193,6 +218,23 @@ function fromLifetimes(current: Run, shape: RunShape, lifetimes: LifetimeSummary
   return plain('insufficient-data', 0.2, [tooShort]);
 }
 
+/**
+ * Returns the current run's own slope when it already contradicts the lifetimes' rate: it rose
+ * less than half as much as that rate predicts, by a margin clear of its noise. Else null. A
+ * container that stayed flat for hours after an OOM kill is not forecast to die again in a day.
+ */
+function slopeBelowLifetimes(current: Run, lifetimeSlopeBytesPerHour: number): number | null {
+  const trend = fitTrend(current.samples);
+  if (trend === null) {
+    return null;
+  }
+  const spanHoursOfRun = spanHours(current.samples);
+  const expectedRiseBytes = lifetimeSlopeBytesPerHour * spanHoursOfRun;
+  const observedRiseBytes = trend.slopeBytesPerHour * spanHoursOfRun;
+  const clearOfNoise = expectedRiseBytes >= CONTRADICTION_NOISE_MULTIPLE * trend.residualScaleBytes;
+  return clearOfNoise && observedRiseBytes < 0.5 * expectedRiseBytes ? trend.slopeBytesPerHour : null;
+}
+
 /** Marks a container pinned near its limit as `at-limit`, whatever its shape, unless it is growing. */
 function withAtLimit(classification: Classification, current: Run, limitBytes: number): Classification {
   const levelFraction = lastLevel(current.samples) / limitBytes;
@@ -223,6 +265,15 @@ function withMaskedLeak(classification: Classification, lifetimes: LifetimeSumma
 /** Runs before the current one that began with a restart or a new pod: whole lifetimes. */
 function previousLifetimes(segmentation: Segmentation, current: Run): Run[] {
   return [...segmentation.earlierRuns, ...segmentation.liveRuns].filter((run) => run !== current && run.startReason !== 'sharp-drop');
+}
+
+/** Returns whether a kill ended the run: one within two steps after the run's last sample. */
+function endsInKill(run: Run, restarts: RestartSummary, stepSeconds: number): boolean {
+  const lastTime = run.samples[run.samples.length - 1]?.t;
+  if (lastTime === undefined) {
+    return false;
+  }
+  return restarts.kills.some((kill) => kill.source !== 'restart-near-limit' && kill.t >= lastTime && kill.t - lastTime <= 2 * stepSeconds);
 }
 
 function restartsInLastDay(restarts: RestartSummary, evaluatedAt: number, observed: number): number {

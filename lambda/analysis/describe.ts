@@ -13,8 +13,15 @@ export function formatRate(bytesPerHour: number): string {
   return `${formatBytes(bytesPerHour)}/h (${perDay})`;
 }
 
-/** Formats hours as `14 h` below two days, else as `2.5 days`. */
+/** Formats hours as `45 s` or `12 min` below an hour, `14 h` below two days, else as `2.5 days`. */
 export function formatHours(hours: number): string {
+  // Short lookbacks forecast minutes and seconds ahead, which tenths of an hour would hide.
+  if (hours < 1 / 60) {
+    return `${Math.round(hours * 3600)} s`;
+  }
+  if (hours < 1) {
+    return `${Math.round(hours * 60)} min`;
+  }
   if (hours < 48) {
     return `${hours < 10 ? hours.toFixed(1) : Math.round(hours)} h`;
   }
@@ -63,6 +70,9 @@ export function formatHoursInterval(earliestHours: number, latestHours: number):
   const latest = formatHours(latestHours);
   if (earliest.endsWith('days') && latest.endsWith('days') && earliest !== latest) {
     return `${earliest.replace(' days', '')} to ${latest}`;
+  }
+  if (latestHours < 1) {
+    return `${earliest} to ${latest}`;
   }
   if (Math.round(earliestHours) === Math.round(latestHours)) {
     return `${earliestHours.toFixed(1)} to ${latestHours.toFixed(1)} h`;

@@ -48,3 +48,12 @@ export function forecastTimeToLimit(growth: GrowthModel, limitBytes: number, eva
     levelNowBytes,
   };
 }
+
+/**
+ * Rounds hours for output: to tenths of an hour, and to ten-thousandths (a third of a second)
+ * below one hour, so that a short lookback's forecast of seconds is not rounded to zero.
+ */
+export function roundHours(hours: number): number {
+  const factor = Math.abs(hours) < 1 ? 10_000 : 10;
+  return Math.round(hours * factor) / factor;
+}

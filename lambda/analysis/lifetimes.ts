@@ -7,6 +7,7 @@ import type { Run } from '../types';
 import { medianOr, quantileOr } from './robust';
 import { classifyRunShape, isLongEnough } from './run-shape';
 import { peakSample, spanHours } from './samples';
+import { FULL_WINDOWS, type AnalysisWindows } from './tuning';
 
 /** Common traits of the earlier lifetimes of a workload. */
 export interface LifetimeSummary {
@@ -41,17 +42,26 @@ const MAX_SLOPE_SPREAD = 0.5;
  * Summarises earlier lifetimes, each analysed as a run of its own.
  *
  * @param lifetimes - runs that ended in a restart or a rollout, oldest first
+ * @param endedInOomKill - whether a lifetime ended in an OOM kill
  */
-export function summarizeLifetimes(lifetimes: readonly Run[], stepSeconds: number): LifetimeSummary {
-  const analyzed = lifetimes.filter((run) => isLongEnough(run.samples)).map((run) => ({ run, shape: classifyRunShape(run.samples, stepSeconds) }));
+export function summarizeLifetimes(
+  lifetimes: readonly Run[],
+  stepSeconds: number,
+  windows: AnalysisWindows = FULL_WINDOWS,
+  endedInOomKill: (run: Run) => boolean = () => false,
+): LifetimeSummary {
+  const analyzed = lifetimes.filter((run) => isLongEnough(run.samples, windows)).map((run) => ({ run, shape: classifyRunShape(run.samples, stepSeconds, windows) }));
   const growing = analyzed.filter(({ shape }) => shape.growth !== null);
   const levelling = analyzed.filter(({ shape }) => shape.pattern === 'flat' || shape.pattern === 'plateau');
 
   const slopes = growing.map(({ shape }) => shape.growth?.slopeBytesPerHour ?? 0);
   const medianSlope = medianOr(slopes, 0);
   const spread = quantileOr(slopes, 0.75, 0) - quantileOr(slopes, 0.25, 0);
+  // One lifetime that grew steadily all the way to an OOM kill has shown the whole path to the
+  // limit; otherwise two alike lifetimes are needed before their rate is trusted.
+  const oneLeakToTheEnd = growing.length === 1 && endedInOomKill(growing[0].run);
   const isConsistent =
-    growing.length >= 2 && growing.length >= MIN_GROWING_SHARE * analyzed.length && medianSlope > 0 && spread <= MAX_SLOPE_SPREAD * medianSlope;
+    (growing.length >= 2 || oneLeakToTheEnd) && growing.length >= MIN_GROWING_SHARE * analyzed.length && medianSlope > 0 && spread <= MAX_SLOPE_SPREAD * medianSlope;
 
   let growth: LifetimeSummary['growth'] = null;
   if (isConsistent) {

@@ -5,7 +5,7 @@
 import { medianOr } from './robust';
 import type { KillEvent, KillSource } from './restarts';
 import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from './samples';
-import { OOM_CYCLE_MAX_INTERVAL_HOURS } from './tuning';
+import { FULL_WINDOWS, OOM_CYCLE_MAX_INTERVAL_HOURS, type AnalysisWindows } from './tuning';
 
 /** What kind of cycle the kills form, which decides how it is explained. */
 export type OomCycleKind =
@@ -40,7 +40,7 @@ export interface OomCycle {
 
 /** A kill is recent enough to keep a cycle going within this many median intervals. */
 const RECENCY_INTERVALS = 2;
-/** Minimum recency allowance in hours, for loops whose median interval is zero. */
+/** Minimum recency allowance in hours, for loops whose median interval is zero; it shrinks with the other windows. */
 const MIN_RECENCY_HOURS = 6;
 /** A daily cycle's kills are this close to a whole number of days apart. */
 const DAILY_TOLERANCE_HOURS = 3;
@@ -56,7 +56,7 @@ const SPIKE_BASELINE_FRACTION = 0.75;
  * @param kills - kills of the live pod, oldest first
  * @param stepSeconds - spacing of the samples, because a kill happened within the step that ends at its time
  */
-export function detectOomCycle(kills: readonly KillEvent[], evaluatedAt: number, stepSeconds: number, limitBytes: number): OomCycle | null {
+export function detectOomCycle(kills: readonly KillEvent[], evaluatedAt: number, stepSeconds: number, limitBytes: number, windows: AnalysisWindows = FULL_WINDOWS): OomCycle | null {
   const instants = kills.flatMap((kill) => Array.from({ length: kill.count }, () => kill.t));
   if (instants.length < 2) {
     return null;
@@ -65,8 +65,9 @@ export function detectOomCycle(kills: readonly KillEvent[], evaluatedAt: number,
   const medianIntervalHours = medianOr(intervalsHours, 0);
   const lastKillAt = instants[instants.length - 1];
   const hoursSinceLast = (evaluatedAt - lastKillAt) / SECONDS_PER_HOUR;
-  const recencyHours = Math.max(RECENCY_INTERVALS * medianIntervalHours, MIN_RECENCY_HOURS, (2 * stepSeconds) / SECONDS_PER_HOUR);
-  if (medianIntervalHours > OOM_CYCLE_MAX_INTERVAL_HOURS || hoursSinceLast > recencyHours) {
+  const minRecencyHours = MIN_RECENCY_HOURS * (windows.oomCycleMaxIntervalHours / OOM_CYCLE_MAX_INTERVAL_HOURS);
+  const recencyHours = Math.max(RECENCY_INTERVALS * medianIntervalHours, minRecencyHours, (2 * stepSeconds) / SECONDS_PER_HOUR);
+  if (medianIntervalHours > windows.oomCycleMaxIntervalHours || hoursSinceLast > recencyHours) {
     return null;
   }
 

@@ -11,7 +11,7 @@ import { findSpikes, type Spikes } from './spikes';
 import { detectLevelOff, type LevelOff } from './level-off';
 import { analyzeSteps, type StepAnalysis } from './steps';
 import { fitTrend, type Trend } from './trend';
-import { MIN_RUN_HOURS, MIN_RUN_SAMPLES } from './tuning';
+import { FULL_WINDOWS, MIN_RUN_SAMPLES, type AnalysisWindows } from './tuning';
 import { trimWarmUp, type WarmUp } from './warm-up';
 
 /** Shapes that a single run can take. The container-level patterns build on these. */
@@ -49,7 +49,7 @@ export interface RunShape {
  *
  * @param stepSeconds - spacing of the samples
  */
-export function classifyRunShape(samples: readonly Sample[], stepSeconds: number): RunShape {
+export function classifyRunShape(samples: readonly Sample[], stepSeconds: number, windows: AnalysisWindows = FULL_WINDOWS): RunShape {
   const empty: RunShape = {
     pattern: 'insufficient-data',
     trend: null,
@@ -62,13 +62,13 @@ export function classifyRunShape(samples: readonly Sample[], stepSeconds: number
     levelOff: null,
     settledSampleCount: samples.length,
   };
-  if (!isLongEnough(samples)) {
+  if (!isLongEnough(samples, windows)) {
     return { ...empty, trend: fitTrend(samples) };
   }
 
-  const { settled, warmUp } = trimWarmUp(samples);
+  const { settled, warmUp } = trimWarmUp(samples, windows.warmUpMaxHours);
   const trend = fitTrend(settled);
-  if (!isLongEnough(settled) || trend === null) {
+  if (!isLongEnough(settled, windows) || trend === null) {
     return { ...empty, trend, warmUp, settledSampleCount: settled.length };
   }
   const base = { ...empty, trend, warmUp, settledSampleCount: settled.length };
@@ -115,8 +115,8 @@ export function classifyRunShape(samples: readonly Sample[], stepSeconds: number
 }
 
 /** Returns whether samples are enough for a run to get a trend of its own. */
-export function isLongEnough(samples: readonly Sample[]): boolean {
-  return samples.length >= MIN_RUN_SAMPLES && spanHours(samples) >= MIN_RUN_HOURS;
+export function isLongEnough(samples: readonly Sample[], windows: AnalysisWindows = FULL_WINDOWS): boolean {
+  return samples.length >= MIN_RUN_SAMPLES && spanHours(samples) >= windows.minRunHours;
 }
 
 /**

@@ -19,7 +19,7 @@ export interface SeverityHints {
   readonly levelFraction: number | null;
   /** The highest sample of the last day reached 90 % of the limit or more: little headroom. */
   readonly recentPeakNearLimit: boolean;
-  /** The container was OOM-killed within the last day. */
+  /** The container was OOM-killed within the last day (or the shorter window of a short lookback). */
   readonly recentOomKill: boolean;
 }
 
@@ -54,7 +54,9 @@ export function decideSeverity(pattern: Pattern, hoursToLimit: number | null, th
     }
     severity = higher(severity, forecastSeverity);
   }
-  if (hints.recentPeakNearLimit || hints.recentOomKill) {
+  // A recent kill that a forecast explains (a leak restarted from its base) is judged by that
+  // forecast: the next kill may be beyond the horizon. An unexplained kill is worth a warning.
+  if (hints.recentPeakNearLimit || (hints.recentOomKill && hoursToLimit === null)) {
     severity = higher(severity, 'warning');
   }
   return severity;

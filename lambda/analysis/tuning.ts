@@ -50,6 +50,54 @@ export const CRASH_LOOP_MIN_RESTARTS_PER_DAY = 4;
 /** An OOM kill this recent keeps the verdict at least a warning. */
 export const RECENT_OOM_KILL_HOURS = 24;
 
+/**
+ * Lookback from which the time windows above apply unchanged. They are sized for real services
+ * (a warm-up of hours, OOM kills a day apart) and a lookback of days. A shorter lookback cannot
+ * hold a 6-hour run, so below one day every window shrinks in proportion to the lookback. A
+ * `--lookback 90m` check then fits runs from 22.5 minutes on. A compressed replay of an incident
+ * (seconds standing for hours) is judged as the real one would be.
+ */
+export const FULL_WINDOWS_LOOKBACK_SECONDS = 86400;
+
+/** The time windows of one analysis, scaled to its lookback. */
+export interface AnalysisWindows {
+  /** A run shorter than this many hours gets no trend of its own. */
+  readonly minRunHours: number;
+  /** Maximum warm-up after a container start that is left out of the trend. */
+  readonly warmUpMaxHours: number;
+  /** Kills whose median spacing is at most this many hours form an OOM cycle. */
+  readonly oomCycleMaxIntervalHours: number;
+  /** An OOM kill this recent keeps the verdict at least a warning. */
+  readonly recentOomKillHours: number;
+}
+
+/** The windows of the default 7-day lookback, and of any lookback of a day or more. */
+export const FULL_WINDOWS: AnalysisWindows = {
+  minRunHours: MIN_RUN_HOURS,
+  warmUpMaxHours: WARM_UP_MAX_HOURS,
+  oomCycleMaxIntervalHours: OOM_CYCLE_MAX_INTERVAL_HOURS,
+  recentOomKillHours: RECENT_OOM_KILL_HOURS,
+};
+
+/**
+ * Returns the windows for a lookback: {@link FULL_WINDOWS} from one day on (or when the
+ * lookback is unknown), scaled down in proportion below it.
+ *
+ * @example analysisWindows(90 * 60).minRunHours // 0.375 (22.5 minutes)
+ */
+export function analysisWindows(lookbackSeconds: number | undefined): AnalysisWindows {
+  if (lookbackSeconds === undefined || !Number.isFinite(lookbackSeconds) || lookbackSeconds >= FULL_WINDOWS_LOOKBACK_SECONDS || lookbackSeconds <= 0) {
+    return FULL_WINDOWS;
+  }
+  const scale = lookbackSeconds / FULL_WINDOWS_LOOKBACK_SECONDS;
+  return {
+    minRunHours: MIN_RUN_HOURS * scale,
+    warmUpMaxHours: WARM_UP_MAX_HOURS * scale,
+    oomCycleMaxIntervalHours: OOM_CYCLE_MAX_INTERVAL_HOURS * scale,
+    recentOomKillHours: RECENT_OOM_KILL_HOURS * scale,
+  };
+}
+
 /** Forecasts further out than this (10 years) are reported as no forecast. */
 export const MAX_FORECAST_HOURS = 87600;
 /**

@@ -38,7 +38,7 @@ const SETTLED_TOLERANCE_SIGMAS = 4;
  * run's second half. The warm-up is the opening stretch that lies far below that line, at most
  * 12 hours and at most half the run. A run that starts on its trend has no warm-up.
  */
-export function trimWarmUp(samples: readonly Sample[]): SettledSamples {
+export function trimWarmUp(samples: readonly Sample[], maxHours = WARM_UP_MAX_HOURS): SettledSamples {
   const unchanged: SettledSamples = { settled: [...samples], warmUp: null };
   if (samples.length < 6) {
     return unchanged;
@@ -62,7 +62,7 @@ export function trimWarmUp(samples: readonly Sample[]): SettledSamples {
     firstSettled -= 1;
   }
   const hours = (samples[firstSettled]?.t - samples[0].t) / SECONDS_PER_HOUR;
-  if (firstSettled === 0 || firstSettled > samples.length / 2 || !(hours <= WARM_UP_MAX_HOURS)) {
+  if (firstSettled === 0 || firstSettled > samples.length / 2 || !(hours <= maxHours)) {
     return unchanged;
   }
 

@@ -16,11 +16,18 @@ export interface AlertPolicyOptions {
   readonly forgetAfterHours?: number;
   /**
    * The warning horizon in hours. An open alert resolves only once the forecast is beyond 1.5
-   * times this horizon (or gone), so a leak hovering at the horizon, or restarted by an OOM kill
-   * and climbing again, does not resolve and re-open.
+   * times this horizon (or gone), so a leak hovering at the horizon does not resolve and re-open.
+   * An OOM kill ends that wait: the alert was about the kill, and the restarted container's next
+   * kill is a new episode, warned about when it comes within the horizon.
    * @default 168 (7 days)
    */
   readonly warnHours?: number;
+  /**
+   * The critical horizon in hours. A critical alert becomes a warning at the next daily reminder,
+   * or at once when the forecast jumps beyond 1.5 times this horizon (a raised limit, say).
+   * @default 48 (2 days)
+   */
+  readonly criticalHours?: number;
 }
 
 /** Decision of one policy pass: the messages to send and the states to save or delete. */
@@ -43,6 +50,12 @@ const SLOPE_HISTORY_LENGTH = 48;
 /** How far beyond the warning horizon a forecast must move before an open alert resolves. */
 const RESOLVE_HORIZON_FACTOR = 1.5;
 
+/** An OOM kill this recent ends the episode of an open alert (see {@link AlertPolicyOptions.warnHours}). */
+const RECENT_KILL_SECONDS = 24 * 3600;
+
+/** Confidence from which a verdict needs no second check to confirm it. */
+const CONFIDENT = 0.8;
+
 const SEVERITY_RANK: Record<Severity, number> = { none: 0, warning: 1, critical: 2 };
 
 /**
@@ -51,9 +64,11 @@ const SEVERITY_RANK: Record<Severity, number> = { none: 0, warning: 1, critical:
  * behave alike.
  *
  * A risk is confirmed over `confirmChecks` checks before the first message, except that
- * high-confidence critical verdicts and OOM loops are sent at once. Warning to critical escalates
- * at once, and critical to warning waits for the next reminder. An open alert is repeated at most
- * every `reminderHours`. An alert resolves after `resolveChecks` checks without risk.
+ * confident critical verdicts and OOM loops are sent at once.
+ * Warning to critical escalates at once, and critical to warning waits for the next reminder
+ * unless an OOM kill came between or the forecast moved beyond 1.5 times the critical horizon. An open alert is repeated at most every `reminderHours`. An
+ * alert resolves after `resolveChecks` checks without risk, or at once when an OOM kill
+ * restarted the container and its next kill is forecast beyond the warning horizon.
  */
 export function decideAlerts(
   previousStates: ReadonlyMap<string, AlertState>,
@@ -66,6 +81,7 @@ export function decideAlerts(
   const resolveChecks = options.resolveChecks ?? 3;
   const forgetAfterSeconds = (options.forgetAfterHours ?? 72) * 3600;
   const resolveBeyondHours = (options.warnHours ?? 168) * RESOLVE_HORIZON_FACTOR;
+  const relaxBeyondHours = (options.criticalHours ?? 48) * RESOLVE_HORIZON_FACTOR;
 
   const notifications: Notification[] = [];
   const changedStates: AlertState[] = [];
@@ -90,6 +106,7 @@ export function decideAlerts(
       reminderSeconds,
       resolveChecks,
       resolveBeyondHours,
+      relaxBeyondHours,
     });
     changedStates.push(state);
     if (notification) {
@@ -117,6 +134,7 @@ interface ResolvedPolicyOptions {
   readonly reminderSeconds: number;
   readonly resolveChecks: number;
   readonly resolveBeyondHours: number;
+  readonly relaxBeyondHours: number;
 }
 
 function decideForContainer(
@@ -131,7 +149,8 @@ function decideForContainer(
     if (state.notifiedSeverity === 'none') {
       return { state: { ...state, pendingChecks: 0, clearChecks: 0 }, notification: null };
     }
-    const stillApproaching = verdict.hoursToLimit !== null && verdict.hoursToLimit <= options.resolveBeyondHours;
+    const restartedAfterKill = isRestartedAfterKill(verdict, atSeconds);
+    const stillApproaching = verdict.hoursToLimit !== null && verdict.hoursToLimit <= options.resolveBeyondHours && !restartedAfterKill;
     // A pod fresh from a rollout or restart has too little data to show that the risk is gone:
     // absence of evidence keeps the alert open instead of resolving and re-opening it hours later.
     const tooLittleData = verdict.pattern === 'insufficient-data';
@@ -139,7 +158,7 @@ function decideForContainer(
       return { state: { ...state, pendingChecks: 0, clearChecks: 0 }, notification: null };
     }
     const clearChecks = state.clearChecks + 1;
-    if (clearChecks < options.resolveChecks) {
+    if (clearChecks < options.resolveChecks && !restartedAfterKill) {
       return { state: { ...state, pendingChecks: 0, clearChecks }, notification: null };
     }
     const resolved: AlertState = {
@@ -162,6 +181,10 @@ function decideForContainer(
     kind = pendingChecks >= options.confirmChecks || confirmsAtOnce(verdict) ? 'new' : null;
   } else if (verdictRank > notifiedRank) {
     kind = 'escalated';
+  } else if (verdictRank < notifiedRank && (isFirstCheckAfterKill(verdict, state) || (verdict.hoursToLimit ?? 0) > options.relaxBeyondHours)) {
+    // A kill ended the critical episode, or the forecast moved well clear of the critical
+    // horizon (a raised limit): report the lower severity now, not at the next daily reminder.
+    kind = 'reminder';
   } else if (state.lastNotifiedAt !== null && atSeconds - state.lastNotifiedAt >= options.reminderSeconds) {
     kind = 'reminder';
   }
@@ -193,12 +216,28 @@ function decideForContainer(
   return { state: notifiedState, notification };
 }
 
+/** Whether an OOM kill happened after the last notification, so that no message has reported the restart yet. */
+function isFirstCheckAfterKill(verdict: Verdict, state: AlertState): boolean {
+  const killedAt = verdict.restarts.lastOomKillAt;
+  return killedAt != null && state.lastNotifiedAt !== null && killedAt > state.lastNotifiedAt;
+}
+
+/**
+ * Whether the verdict is about a container restarted after an OOM kill in the last day, with a
+ * forecast of its next kill: the episode the alert was about has ended, and the forecast gives
+ * the start of the next one.
+ */
+function isRestartedAfterKill(verdict: Verdict, atSeconds: number): boolean {
+  const killedAt = verdict.restarts.lastOomKillAt;
+  return killedAt != null && atSeconds - killedAt <= RECENT_KILL_SECONDS && verdict.hoursToLimit !== null;
+}
+
 /** OOM loops are already happening, and a confident critical forecast leaves no time to wait. */
 function confirmsAtOnce(verdict: Verdict): boolean {
   if (verdict.pattern === 'oom-cycle') {
     return true;
   }
-  return verdict.severity === 'critical' && verdict.confidence >= 0.8;
+  return verdict.severity === 'critical' && verdict.confidence >= CONFIDENT;
 }
 
 function resolvedNotification(state: AlertState, verdict: Verdict | null, atSeconds: number): Notification {

@@ -155,6 +155,7 @@ function assembleHistories(data: RawData, options: CheckOptions, range: QueryRan
       limitBytes: limits.limitFor(group) ?? options.fallbackLimitBytes ?? null,
       stepSeconds,
       evaluatedAt: atSeconds,
+      lookbackSeconds: options.lookbackSeconds,
     });
   }
   return { histories, unlabelled };

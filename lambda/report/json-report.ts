@@ -1,3 +1,4 @@
+import { roundHours } from '../analysis/forecast';
 import { formatInstant } from '../config/units';
 import type { CheckEvaluation } from '../check';
 import type { BacktestResult, BacktestWindow } from '../backtest';
@@ -35,13 +36,13 @@ function verdictJson(verdict: Verdict): object {
     usageBytes: verdict.usageBytes,
     limitBytes: verdict.limitBytes,
     slopeBytesPerHour: roundOrNull(verdict.slopeBytesPerHour, 0),
-    hoursToLimit: roundOrNull(verdict.hoursToLimit, 1),
-    hoursToLimitInterval: verdict.hoursToLimitInterval?.map((hours) => round(hours, 1)) ?? null,
+    hoursToLimit: verdict.hoursToLimit === null ? null : roundHours(verdict.hoursToLimit),
+    hoursToLimitInterval: verdict.hoursToLimitInterval?.map(roundHours) ?? null,
     eta: verdict.eta,
     severity: verdict.severity,
     pattern: verdict.pattern,
     confidence: round(verdict.confidence, 2),
-    restarts: verdict.restarts,
+    restarts: { ...verdict.restarts, lastOomKillAt: verdict.restarts.lastOomKillAt == null ? null : formatInstant(verdict.restarts.lastOomKillAt) },
     peakFractionOfLimit: roundOrNull(verdict.peakFractionOfLimit, 3),
     evidence: verdict.evidence,
   };
@@ -54,7 +55,7 @@ function notificationJson(notification: Notification): object {
     labels: notification.labels,
     severity: notification.severity,
     kind: notification.kind,
-    hoursToLimit: roundOrNull(notification.hoursToLimit, 1),
+    hoursToLimit: notification.hoursToLimit === null ? null : roundHours(notification.hoursToLimit),
     pattern: notification.verdict?.pattern ?? null,
   };
 }

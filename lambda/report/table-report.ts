@@ -2,6 +2,7 @@ import { formatBytes, formatInstant } from '../config/units';
 import { chartKey, type CheckEvaluation } from '../check';
 import type { BacktestResult } from '../backtest';
 import type { Notification, Verdict } from '../types';
+import { formatHours } from '../analysis/describe';
 import { renderChart } from './chart';
 
 /** Rows of healthy containers shown before the rest are summarised in one line. */
@@ -23,13 +24,14 @@ export function formatGrowth(slopeBytesPerHour: number | null): string {
   return `${sign}${rounded.toFixed(digits)} MiB/h`;
 }
 
-/** Formats a forecast as a UTC date and in days: `2026-12-03 07:00 UTC (2.3 d)`. */
+/** Formats a forecast as a UTC date and in days: `2026-12-03 07:00 UTC (2.3 d)`, or `(45 s)` under an hour. */
 export function formatEta(verdict: Pick<Verdict, 'eta' | 'hoursToLimit'>): string {
   if (verdict.eta === null || verdict.hoursToLimit === null) {
     return '-';
   }
   const when = verdict.eta.slice(0, 16).replace('T', ' ');
-  return `${when} UTC (${(verdict.hoursToLimit / 24).toFixed(1)} d)`;
+  const ahead = verdict.hoursToLimit < 1 ? formatHours(verdict.hoursToLimit) : `${(verdict.hoursToLimit / 24).toFixed(1)} d`;
+  return `${when} UTC (${ahead})`;
 }
 
 /** Renders a check for people: most urgent first, with a chart of each at-risk container. */

@@ -1,5 +1,5 @@
 import { analyzeContainer } from '../../lambda/analysis/analyze';
-import { MIB } from './generators';
+import { MIB, NOW } from './generators';
 import { nonFinitePaths } from './finite';
 import * as scenarios from './scenarios';
 
@@ -57,18 +57,21 @@ describe('lingering series of a dead container', () => {
     expect(verdict.restarts.oomKills).toBe(1);
   });
 
-  test('forecasts nothing across the restart', () => {
-    expect(verdict.hoursToLimit).toBeNull();
-    expect(verdict.slopeBytesPerHour).toBeNull();
+  test('forecasts the next kill from the dead container\'s growth, not from a line across the restart', () => {
+    // The dead container grew 318 MiB in 3 days (4.4 MiB/h); from 150 MiB that takes 198 h to 1024 MiB.
+    expect(verdict.slopeBytesPerHour! / MIB).toBeCloseTo(4.42, 1);
+    expect(verdict.hoursToLimit).toBeCloseTo(198, -1);
+    expect(verdict.pattern).toBe('linear-growth');
   });
 
   test('never reads a peak above the limit', () => {
     expect(verdict.peakFractionOfLimit).toBe(0.994);
   });
 
-  test('warns about the fresh OOM kill', () => {
-    expect(verdict.severity).toBe('warning');
-    expect(verdict.evidence).toContain('1 OOM kill within the last hour at a peak of 1018 MiB (99 % of the limit)');
+  test('mentions the fresh OOM kill but does not warn: the next one is beyond the 7-day horizon', () => {
+    expect(verdict.severity).toBe('none');
+    expect(verdict.restarts.lastOomKillAt).toBe(NOW + 120);
+    expect(verdict.evidence).toContain('1 OOM kill within the last hour at a peak of 1018 MiB (99 % of the limit); no current risk');
   });
 });
 
@@ -218,7 +221,7 @@ describe('one old OOM kill', () => {
   });
 
   test('mentions the kill and its age', () => {
-    expect(verdict.restarts).toEqual({ total: 1, oomKills: 1, perDay: 0.07 });
+    expect(verdict.restarts).toMatchObject({ total: 1, oomKills: 1, perDay: 0.07 });
     expect(verdict.evidence).toContain('1 OOM kill 13 days ago at a peak of 996 MiB (97 % of the limit); no current risk');
   });
 });

@@ -1,5 +1,5 @@
 import { analyzeContainer } from '../../lambda/analysis/analyze';
-import { GIB, HOUR, MB, NOW } from './generators';
+import { containerHistory, GIB, HOUR, MB, NOW, restartEvents, sampleSeries, splitAt } from './generators';
 import { nonFinitePaths } from './finite';
 import { leakAcrossRestart, leakHoursToLimit, leakWithRaisedLimit, motivatingLeak, recycledWorkersSawtooth, stepLeak } from './scenarios';
 
@@ -79,7 +79,8 @@ describe('motivating uwsgi leak (30 MB/h from 500 MB to a 6 GiB limit)', () => {
     expect(verdict.pattern).toBe('linear-growth');
     expect(verdict.slopeBytesPerHour).toBeCloseTo(30 * MB, -5);
     expect(Math.abs((verdict.hoursToLimit ?? 0) - truthHours) / truthHours).toBeLessThan(0.05);
-    expect(verdict.restarts).toEqual({ total: 1, oomKills: 1, perDay: 0.14 });
+    expect(verdict.restarts).toMatchObject({ total: 1, oomKills: 1, perDay: 0.14 });
+    expect(verdict.restarts.lastOomKillAt).toBeLessThan(NOW - 2 * 86400);
     expect(verdict.severity).toBe('warning');
     expect(verdict.evidence).toContain('1 OOM kill 3 days ago at a peak of 6.0 GiB (100 % of the limit)');
   });
@@ -119,5 +120,45 @@ describe('motivating uwsgi leak (30 MB/h from 500 MB to a 6 GiB limit)', () => {
     const verdicts = [motivatingLeak({ ageHours: 138 }), leakAcrossRestart(true), stepLeak(), recycledWorkersSawtooth()].map((history) => analyzeContainer(history, thresholds));
 
     expect(nonFinitePaths(verdicts)).toEqual([]);
+  });
+});
+
+describe('the motivating leak right after its OOM kill', () => {
+  /** The leak killed at 6 GiB `hoursSinceKill` hours ago; afterwards it climbs again from 500 MB, or stays there. */
+  function restarted(hoursSinceKill: number, climbsAgain: boolean) {
+    const killTime = NOW - hoursSinceKill * HOUR;
+    const lifetimeHours = (6 * GIB - 500 * MB) / (30 * MB);
+    const value = (t: number): number => {
+      if (t <= killTime) {
+        return Math.min(6 * GIB, 6 * GIB - (30 * MB * (killTime - t)) / HOUR);
+      }
+      return 500 * MB + (climbsAgain ? (30 * MB * (t - killTime)) / HOUR : 0);
+    };
+    const samples = sampleSeries(value, { from: killTime - lifetimeHours * HOUR, to: NOW, noiseBytes: 2 * MB, seed: 23 });
+    const history = containerHistory({
+      usageByContainerId: splitAt(samples, [killTime + 1]),
+      restarts: restartEvents([Math.ceil(killTime / HOUR) * HOUR], true),
+      limitBytes: 6 * GIB,
+    });
+    return analyzeContainer(history, thresholds);
+  }
+
+  test('forecasts the next kill from the growth of the lifetime that ended: 8 days, so no warning', () => {
+    const verdict = restarted(3, true);
+    // From 500 MB + 90 MB at 30 MB/h to 6 GiB: (6442 − 590) / 30 ≈ 195 h.
+    expect(verdict.pattern).toBe('linear-growth');
+    expect(verdict.hoursToLimit).toBeCloseTo(195, -1);
+    expect(verdict.severity).toBe('none');
+    expect(verdict.evidence).toContainEqual(expect.stringMatching(/^per-lifetime growth 28\.6 MiB\/h .* steady in 1 of 1 earlier lifetimes/));
+  });
+
+  test('does not forecast a restarted container that stays flat from the lifetime that leaked', () => {
+    const verdict = restarted(3, false);
+
+    expect(verdict.pattern).toBe('insufficient-data');
+    expect(verdict.hoursToLimit).toBeNull();
+    // An OOM kill that no forecast explains is worth a warning.
+    expect(verdict.severity).toBe('warning');
+    expect(verdict.evidence).toContainEqual(expect.stringMatching(/unlike the 28\.6 MiB\/h .* of its earlier lifetimes: too early to forecast from them$/));
   });
 });

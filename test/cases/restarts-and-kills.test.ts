@@ -321,14 +321,16 @@ describe('restarts and OOM kills through a real Prometheus', () => {
       const verdict = await onlyVerdict('c04', C04_AT);
 
       expect(verdict.usageBytes).toBe(150 * MiB);
-      expect(verdict.restarts).toEqual({ total: 1, oomKills: 1, perDay: expect.any(Number) });
-      expect(verdict.hoursToLimit).toBeNull();
-      expect(verdict.severity).toBe('warning');
-      expect(verdict.evidence).toContain('1 OOM kill within the last hour at a peak of 1018 MiB (99 % of the limit)');
+      expect(verdict.restarts).toEqual({ total: 1, oomKills: 1, perDay: expect.any(Number), lastOomKillAt: C04_AT });
+      expect(verdict.severity).toBe('none');
+      expect(verdict.evidence).toContain('1 OOM kill within the last hour at a peak of 1018 MiB (99 % of the limit); no current risk');
+      // The next kill comes from the dead container's growth, from 150 MiB: about 8 days away.
+      expect(verdict.hoursToLimit).toBeCloseTo(198, -1);
     });
 
     test('no memory reading exceeds the limit', async () => {
-      const evaluation = await evaluateCheck(namespaceOptions('c04'), C04_AT, prometheus.current.client(), new Map());
+      // A 9-day warning horizon puts the container at risk, so that the check keeps its samples for the chart.
+      const evaluation = await evaluateCheck(namespaceOptions('c04', { warnDays: 9 }), C04_AT, prometheus.current.client(), new Map());
       const [verdict] = evaluation.verdicts;
       const chart = evaluation.atRiskSamples.get(chartKey(verdict))!;
 
@@ -459,7 +461,7 @@ describe('restarts and OOM kills through a real Prometheus', () => {
       expect(verdict.severity).toBe('warning');
       expect(verdict.usageBytes).toBeNull();
       expect(verdict.hoursToLimit).toBeNull();
-      expect(verdict.restarts).toEqual({ total: 480, oomKills: 0, perDay: 240 });
+      expect(verdict.restarts).toEqual({ total: 480, oomKills: 0, perDay: 240, lastOomKillAt: null });
       expect(verdict.evidence[0]).toBe('restart loop ~240/day with no memory samples, not OOMKilled: each container dies before cAdvisor reports its memory');
     });
 
@@ -495,7 +497,8 @@ describe('restarts and OOM kills through a real Prometheus', () => {
       const verdict = await onlyVerdict('c17', AT, 14 * DAY);
 
       expect(verdict.severity).toBe('none');
-      expect(verdict.restarts).toEqual({ total: 1, oomKills: 1, perDay: 0.07 });
+      expect(verdict.restarts).toEqual({ total: 1, oomKills: 1, perDay: 0.07, lastOomKillAt: expect.any(Number) });
+      expect(AT - verdict.restarts.lastOomKillAt!).toBeGreaterThan(12.5 * DAY);
       expect(verdict.evidence).toContainEqual(expect.stringMatching(/^1 OOM kill 13 days ago at a peak of 10[12]\d MiB \((99|100) % of the limit\); no current risk$/));
     });
 
@@ -517,12 +520,14 @@ describe('restarts and OOM kills through a real Prometheus', () => {
         prometheus.current.client(),
       );
 
-      // Before the kill the container climbs to 99 % of its limit, which is critical. After it, the
-      // fresh OOM kill keeps a warning for a day; then the alert resolves and nothing more is sent.
+      // Before the kill the container climbs to 99 % of its limit, which is critical. For two hours
+      // after it, the restarted container is expected to climb like the lifetime that ended (the
+      // open critical alert stays); once it has stayed flat it is not, and the alert drops to a
+      // warning at once. The fresh OOM kill keeps that warning for a day; then the alert resolves.
       const hoursAfterKill = (seconds: number) => (seconds - C17_KILL) / HOUR;
       expect(result.notifications.map((notification) => [notification.kind, notification.severity, hoursAfterKill(notification.at)])).toEqual([
         ['new', 'critical', -1],
-        ['reminder', 'warning', 23],
+        ['reminder', 'warning', 2],
         ['resolved', 'resolved', 28],
       ]);
     });

@@ -194,6 +194,39 @@ describe('alert policy hysteresis', () => {
 
     expect(notifications.map((notification) => notification.kind)).toEqual(['new', 'resolved']);
   });
+
+  test('closes at once when an OOM kill restarts the leak with its next kill beyond the horizon, and warns again 7 days ahead', () => {
+    const killedAt = START + 2 * HOUR - 600;
+    const restarted = (hoursToLimit: number, severity: Verdict['severity']): Verdict => ({
+      ...leakVerdict(ID, hoursToLimit, severity),
+      restarts: { total: 1, oomKills: 1, perDay: 0.14, lastOomKillAt: killedAt },
+    });
+
+    const notifications = replay([
+      leakVerdict(ID, 2, 'critical'),
+      leakVerdict(ID, 1, 'critical'),
+      restarted(186, 'none'),
+      restarted(185, 'none'),
+      restarted(169, 'none'),
+      restarted(168, 'warning'),
+      restarted(167, 'warning'),
+    ]);
+
+    expect(notifications.map((notification) => `${notification.kind} ${notification.severity} ${(notification.at - START) / HOUR}`)).toEqual([
+      'new critical 1',
+      'resolved resolved 2',
+      'new warning 6',
+    ]);
+    expect(notifications[1].hoursToLimit).toBe(186);
+  });
+
+  test('keeps the alert open after a kill while the restarted container has no forecast yet', () => {
+    const noForecast: Verdict = { ...verdictOf({ id: ID, pattern: 'insufficient-data' }), restarts: { total: 1, oomKills: 1, perDay: 0.14, lastOomKillAt: START } };
+
+    const notifications = replay([leakVerdict(ID, 2, 'critical'), leakVerdict(ID, 1, 'critical'), noForecast, noForecast, noForecast, noForecast]);
+
+    expect(notifications.map((notification) => notification.kind)).toEqual(['new']);
+  });
 });
 
 describe('alert policy on a repeated check instant', () => {
@@ -242,5 +275,38 @@ describe('alert policy after a rollout', () => {
 
     expect(notifications.map((notification) => notification.kind)).toEqual(['new', 'resolved']);
     expect(notifications[1].at).toBe(START + 6 * HOUR);
+  });
+});
+
+describe('alert policy after an OOM kill', () => {
+  test('lowers a critical alert to a warning at the first check after the kill, not a day later', () => {
+    const afterKill: Verdict = {
+      ...verdictOf({ id: ID, pattern: 'plateau', severity: 'warning' }),
+      restarts: { total: 1, oomKills: 1, perDay: 0.14, lastOomKillAt: START + HOUR + 600 },
+    };
+
+    const notifications = replay([leakVerdict(ID, 2, 'critical'), leakVerdict(ID, 1, 'critical'), afterKill, afterKill, afterKill]);
+
+    expect(notifications.map((notification) => `${notification.kind} ${notification.severity} ${(notification.at - START) / HOUR}`)).toEqual([
+      'new critical 1',
+      'reminder warning 2',
+    ]);
+  });
+});
+
+describe('alert policy after a raised limit', () => {
+  test('lowers a critical alert at once when the forecast jumps beyond 1.5 critical horizons', () => {
+    const notifications = replay([leakVerdict(ID, 30, 'critical'), leakVerdict(ID, 29, 'critical'), leakVerdict(ID, 107, 'warning'), leakVerdict(ID, 106, 'warning')]);
+
+    expect(notifications.map((notification) => `${notification.kind} ${notification.severity} ${(notification.at - START) / HOUR}`)).toEqual([
+      'new critical 1',
+      'reminder warning 2',
+    ]);
+  });
+
+  test('keeps a critical alert until the daily reminder while the forecast hovers near the critical horizon', () => {
+    const notifications = replay([leakVerdict(ID, 47, 'critical'), leakVerdict(ID, 46, 'critical'), leakVerdict(ID, 50, 'warning'), leakVerdict(ID, 49, 'warning')]);
+
+    expect(notifications.map((notification) => notification.kind)).toEqual(['new']);
   });
 });

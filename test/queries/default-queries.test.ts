@@ -80,7 +80,10 @@ describe('step', () => {
     [7 * 86400, 3600],
     [30 * 86400, 3600],
     [36 * 3600, 780],
-    [90 * 60, 60],
+    [3 * 3600, 120],
+    [90 * 60, 33],
+    [10 * 60, 4],
+    [60, 1],
     [600 * 86400, 4740],
   ])('a lookback of %i s reads steps of %i s', (lookbackSeconds, stepSeconds) => {
     expect(defaultStepSeconds(lookbackSeconds)).toBe(stepSeconds);
@@ -91,6 +94,11 @@ describe('step', () => {
     expect(resolveStepSeconds(30 * 86400, 60)).toBe(240);
     expect(resolveStepSeconds(86400, 15)).toBe(60);
     expect(resolveStepSeconds(86400, 300)).toBe(300);
+  });
+
+  test('a lookback of minutes keeps a requested step of seconds', () => {
+    expect(resolveStepSeconds(10 * 60, 2)).toBe(4);
+    expect(resolveStepSeconds(10 * 60, 30)).toBe(30);
   });
 });
 

@@ -1,0 +1,47 @@
+import { analyzeContainer } from '../../lambda/analysis/analyze';
+import { analysisWindows, FULL_WINDOWS } from '../../lambda/analysis/tuning';
+import { containerHistory, MIB, NOW, sampleSeries } from './generators';
+
+const MINUTE = 60;
+
+/** Builds a process leaking 1 MiB/s from 60 MiB, read every 2 s over the lookback. */
+function compressedLeak(lookbackSeconds: number, limitBytes: number) {
+  const startedAt = NOW - lookbackSeconds;
+  const samples = sampleSeries((t) => 60 * MIB + (t - startedAt) * MIB, { from: startedAt, to: NOW, stepSeconds: 2, noiseBytes: 0.3 * MIB });
+  return containerHistory({ usageByContainerId: [samples], limitBytes, stepSeconds: 2, lookbackSeconds });
+}
+
+describe('analysis windows', () => {
+  test.each([7 * 86400, 86400, undefined])('keep the full windows for a lookback of %s seconds', (lookbackSeconds) => {
+    expect(analysisWindows(lookbackSeconds)).toEqual(FULL_WINDOWS);
+  });
+
+  test('shrink in proportion below one day: 90 minutes needs runs of 22.5 minutes', () => {
+    const windows = analysisWindows(90 * MINUTE);
+
+    expect(windows.minRunHours * 60).toBeCloseTo(22.5, 6);
+    expect(windows.warmUpMaxHours * 60).toBeCloseTo(45, 6);
+    expect(windows.recentOomKillHours * 60).toBeCloseTo(90, 6);
+  });
+});
+
+describe('a leak seen through a 3-minute lookback', () => {
+  test('forecasts the limit 60 s ahead within 5 % for a 1 MiB/s leak', () => {
+    // 60 MiB + 180 s × 1 MiB/s = 240 MiB now; 60 MiB to go at 1 MiB/s.
+    const verdict = analyzeContainer(compressedLeak(3 * MINUTE, 300 * MIB), { warnDays: 0.01, criticalDays: 0.002 });
+
+    expect(verdict.pattern).toBe('linear-growth');
+    expect(verdict.slopeBytesPerHour! / 3600 / MIB).toBeCloseTo(1, 1);
+    expect(verdict.hoursToLimit! * 3600).toBeGreaterThan(57);
+    expect(verdict.hoursToLimit! * 3600).toBeLessThan(63);
+    expect(verdict.severity).toBe('critical');
+  });
+
+  test('says too little data without the lookback, as a 6-hour run is needed', () => {
+    const history = { ...compressedLeak(3 * MINUTE, 300 * MIB), lookbackSeconds: undefined };
+    const verdict = analyzeContainer(history, { warnDays: 0.01, criticalDays: 0.002 });
+
+    expect(verdict.pattern).toBe('insufficient-data');
+    expect(verdict.hoursToLimit).toBeNull();
+  });
+});
