@@ -1,9 +1,9 @@
 /**
- * The live run replayed on a stretched clock. oom-forecast fits no trend to a run shorter than
- * 6 hours, so minute-scale checks cannot forecast the live leak. The replay copies the samples
- * that the live Prometheus scraped into a second Prometheus, unchanged except for their
- * timestamps: every second of the run becomes `timeScale` seconds. The checker then runs at
- * hourly instants of the stretched clock.
+ * The live run replayed on a stretched clock, to judge the same samples as a real incident of
+ * hours and days would be judged, with the full analysis windows of a 2-day lookback. The replay
+ * copies the samples that the live Prometheus scraped into a second Prometheus, unchanged except
+ * for their timestamps: every second of the run becomes `timeScale` seconds. The checker then
+ * runs at hourly instants of the stretched clock.
  */
 import { evaluateCheck } from '../../lambda/check';
 import type { CheckOptions } from '../../lambda/config/check-options';
