@@ -2,7 +2,7 @@
  * Judges one live container: recognises what its memory does and forecasts when it reaches
  * its limit. Pure: the same history and thresholds always give the same verdict.
  */
-import type { ContainerHistory, Severity, Verdict } from '../types';
+import type { ContainerHistory, Run, Severity, Verdict } from '../types';
 import { classifyContainer, type Classification } from './classify';
 import { formatAgo, formatBytes, formatHours, formatHoursInterval, formatPercent } from './describe';
 import { forecastTimeToLimit, roundHours, type Forecast } from './forecast';
@@ -40,7 +40,7 @@ export function analyzeContainer(reported: ContainerHistory, thresholds: Analysi
   const forecast = limitBytes !== null && classification.growth !== null ? forecastTimeToLimit(classification.growth, limitBytes, history.evaluatedAt) : null;
   const liveSamples = segmentation.liveRuns.flatMap((run) => run.samples);
   const current = segmentation.liveRuns[segmentation.liveRuns.length - 1];
-  const hints = severityHints(history, classification, restarts, limitBytes, liveSamples, current?.samples ?? [], windows);
+  const hints = severityHints(history, classification, restarts, limitBytes, segmentation.liveRuns, current?.samples ?? [], windows);
   const severity = decideSeverity(classification.pattern, forecast?.hoursToLimit ?? null, thresholds, hints);
 
   const evidence = [
@@ -81,14 +81,18 @@ function severityHints(
   classification: Classification,
   restarts: RestartSummary,
   limitBytes: number | null,
-  liveSamples: readonly { t: number; v: number }[],
+  liveRuns: readonly Run[],
   currentSamples: readonly { t: number; v: number }[],
   windows: AnalysisWindows,
 ): SeverityHints {
   // The peak that ended in the latest OOM kill is that kill, which the restart hint covers; the
-  // headroom is judged on the memory since then.
-  const since = Math.max(history.evaluatedAt - SECONDS_PER_DAY, lastOomKillAt(restarts) ?? -Infinity);
-  const recentPeak = liveSamples.filter((sample) => sample.t > since).reduce((highest, sample) => Math.max(highest, sample.v), 0);
+  // headroom is judged on the containers started since. The dead container's series may still
+  // hold a sample a step after the kill, so runs are chosen by their start, not samples by time.
+  const killedAt = lastOomKillAt(restarts);
+  const runsSinceKill = killedAt === null ? liveRuns : liveRuns.filter((run) => run.samples[0].t >= killedAt - history.stepSeconds);
+  const recentPeak = runsSinceKill
+    .flatMap((run) => run.samples)
+    .filter((sample) => sample.t > history.evaluatedAt - SECONDS_PER_DAY).reduce((highest, sample) => Math.max(highest, sample.v), 0);
   const recentKill = restarts.kills.some(
     (kill) => kill.source !== 'restart-near-limit' && history.evaluatedAt - kill.t <= windows.recentOomKillHours * 3600,
   );

@@ -267,13 +267,17 @@ function previousLifetimes(segmentation: Segmentation, current: Run): Run[] {
   return [...segmentation.earlierRuns, ...segmentation.liveRuns].filter((run) => run !== current && run.startReason !== 'sharp-drop');
 }
 
-/** Returns whether a kill ended the run: one within two steps after the run's last sample. */
+/**
+ * Returns whether a kill ended the run: one within two steps of the run's last sample. The kill
+ * may come before that sample, because a dead container's series lingers for a few minutes and
+ * the peak over the step after the kill still holds it.
+ */
 function endsInKill(run: Run, restarts: RestartSummary, stepSeconds: number): boolean {
   const lastTime = run.samples[run.samples.length - 1]?.t;
   if (lastTime === undefined) {
     return false;
   }
-  return restarts.kills.some((kill) => kill.source !== 'restart-near-limit' && kill.t >= lastTime && kill.t - lastTime <= 2 * stepSeconds);
+  return restarts.kills.some((kill) => kill.source !== 'restart-near-limit' && Math.abs(kill.t - lastTime) <= 2 * stepSeconds);
 }
 
 function restartsInLastDay(restarts: RestartSummary, evaluatedAt: number, observed: number): number {

@@ -124,8 +124,12 @@ describe('motivating uwsgi leak (30 MB/h from 500 MB to a 6 GiB limit)', () => {
 });
 
 describe('the motivating leak right after its OOM kill', () => {
-  /** The leak killed at 6 GiB `hoursSinceKill` hours ago; afterwards it climbs again from 500 MB, or stays there. */
-  function restarted(hoursSinceKill: number, climbsAgain: boolean) {
+  /**
+   * The leak killed at 6 GiB `hoursSinceKill` hours ago; afterwards it climbs again from 500 MB,
+   * or stays there. With `lingering`, the dead container's series still holds 6 GiB one step
+   * after the kill, as cAdvisor's series does for a few minutes.
+   */
+  function restarted(hoursSinceKill: number, climbsAgain: boolean, lingering = false) {
     const killTime = NOW - hoursSinceKill * HOUR;
     const lifetimeHours = (6 * GIB - 500 * MB) / (30 * MB);
     const value = (t: number): number => {
@@ -135,8 +139,12 @@ describe('the motivating leak right after its OOM kill', () => {
       return 500 * MB + (climbsAgain ? (30 * MB * (t - killTime)) / HOUR : 0);
     };
     const samples = sampleSeries(value, { from: killTime - lifetimeHours * HOUR, to: NOW, noiseBytes: 2 * MB, seed: 23 });
+    const [dead, alive] = splitAt(samples, [killTime + 1]);
+    if (lingering) {
+      dead.push({ t: alive[0].t, v: 6 * GIB });
+    }
     const history = containerHistory({
-      usageByContainerId: splitAt(samples, [killTime + 1]),
+      usageByContainerId: [dead, alive],
       restarts: restartEvents([Math.ceil(killTime / HOUR) * HOUR], true),
       limitBytes: 6 * GIB,
     });
@@ -150,6 +158,14 @@ describe('the motivating leak right after its OOM kill', () => {
     expect(verdict.hoursToLimit).toBeCloseTo(195, -1);
     expect(verdict.severity).toBe('none');
     expect(verdict.evidence).toContainEqual(expect.stringMatching(/^per-lifetime growth 28\.6 MiB\/h .* steady in 1 of 1 earlier lifetimes/));
+  });
+
+  test('a dead container still reported a step after the kill neither blocks the forecast nor counts as headroom', () => {
+    const verdict = restarted(8, true, true);
+
+    expect(verdict.pattern).toBe('linear-growth');
+    expect(verdict.hoursToLimit).toBeCloseTo(190, -1);
+    expect(verdict.severity).toBe('none');
   });
 
   test('does not forecast a restarted container that stays flat from the lifetime that leaked', () => {
