@@ -47,6 +47,13 @@ export interface ClassificationInput {
 /** A current run contradicts its lifetimes' rate only when the expected rise exceeds this many residual sigmas. */
 const CONTRADICTION_NOISE_MULTIPLE = 3;
 
+/** A run this long shows a daily cycle of its own; see `detectDailyCycle`. */
+const DAILY_CYCLE_MIN_HOURS = 48;
+/** A current run counts as within its earlier lifetimes' daily range up to this factor of their highest peak. */
+const DAILY_RANGE_MARGIN = 1.05;
+/** Share of the analysed lifetimes that must have cycled daily before a rise is read as an upswing. */
+const MIN_DAILY_CYCLE_SHARE = 0.6;
+
 /** Lifetimes peaking below this fraction of the limit ended long before it: rollouts mask the leak. */
 const MASKED_PEAK_FRACTION = 0.8;
 
@@ -144,7 +151,10 @@ function classifyCurrentRun(
   const livePodDropped = segmentation.liveRuns.some((run) => run.startReason === 'sharp-drop');
 
   let classification: Classification;
-  if (shape.pattern !== 'insufficient-data') {
+  const dailyUpswing = shape.growth !== null ? withinDailyRange(current, shape, lifetimes, limitBytes) : null;
+  if (dailyUpswing !== null) {
+    classification = { ...dailyUpswing, slopeBytesPerHour: currentSlope };
+  } else if (shape.pattern !== 'insufficient-data') {
     classification = fromCurrentRun(current, shape, currentSlope, limitBytes);
   } else if (livePodDropped) {
     classification = plain('insufficient-data', 0.2, [describeTooShort(shape, current.samples), 'the live pod dropped sharply without a restart, unlike its earlier lifetimes']);
@@ -163,6 +173,31 @@ function fromCurrentRun(current: Run, shape: RunShape, currentSlope: number | nu
     return { ...plain(pattern, clamp(0.4 + 0.6 * shape.growth.fitQuality * coverage, 0, 1), evidence), growth: shape.growth, slopeBytesPerHour: shape.growth.slopeBytesPerHour };
   }
   return { ...plain(pattern, coverageConfidence(current), evidence), slopeBytesPerHour: currentSlope };
+}
+
+/**
+ * Recognises the upswing of a daily cycle in a run too short to show the cycle itself (two days
+ * are needed): most earlier lifetimes of the workload cycled daily, and the current run is still
+ * within the range they reached. A pod rolled out in the morning rises with the day's traffic
+ * for hours, which a straight line would forecast into the limit. A leak brought by the new
+ * version, or daily peaks that keep rising, are forecast once the run rises above that range.
+ */
+function withinDailyRange(current: Run, shape: RunShape, lifetimes: LifetimeSummary, limitBytes: number): Classification | null {
+  const peakBytes = lifetimes.dailyCyclePeakBytes;
+  const cycledBefore = peakBytes !== null && lifetimes.dailyCycleCount >= MIN_DAILY_CYCLE_SHARE * lifetimes.analyzedCount;
+  if (!cycledBefore || shape.dailyCycle !== null || spanHours(current.samples) >= DAILY_CYCLE_MIN_HOURS || latestBytes(current) > DAILY_RANGE_MARGIN * peakBytes) {
+    return null;
+  }
+  const rise = shape.growth === null ? '' : `rising ${formatRate(shape.growth.slopeBytesPerHour)} for ${formatHours(shape.growth.spanHours)}, `;
+  const evidence = [
+    `${rise}within the range of ${lifetimes.dailyCycleCount} earlier ${lifetimes.dailyCycleCount === 1 ? 'lifetime' : 'lifetimes'} that cycled daily (peaks up to ${formatBytes(peakBytes)}, ${formatPercent(peakBytes / limitBytes)} of the limit): no forecast unless it rises above that range`,
+  ];
+  return plain('daily-cycle', 0.6, evidence);
+}
+
+/** Returns the latest sample, not a median of the last ones, which lags a climb by hours. */
+function latestBytes(run: Run): number {
+  return run.samples[run.samples.length - 1]?.v ?? 0;
 }
 
 /**
@@ -270,7 +305,7 @@ function previousLifetimes(segmentation: Segmentation, current: Run): Run[] {
 /**
  * Returns whether a kill ended the run: one within two steps of the run's last sample. The kill
  * may come before that sample, because a dead container's series lingers for a few minutes and
- * the peak over the step after the kill still holds it.
+ * the peak over the step after the kill still includes it.
  */
 function endsInKill(run: Run, restarts: RestartSummary, stepSeconds: number): boolean {
   const lastTime = run.samples[run.samples.length - 1]?.t;

@@ -17,6 +17,10 @@ export interface LifetimeSummary {
   readonly growingCount: number;
   /** Lifetimes that stayed flat or levelled off after a warm-up. */
   readonly levellingCount: number;
+  /** Lifetimes that went up and down with the time of day, their daily peaks rising or not. */
+  readonly dailyCycleCount: number;
+  /** Highest peak of those daily-cycle lifetimes, or null when there are none. */
+  readonly dailyCyclePeakBytes: number | null;
   /** Typical growth per lifetime when most lifetimes grow at a similar rate, else null. */
   readonly growth: {
     readonly slopeBytesPerHour: number;
@@ -53,6 +57,7 @@ export function summarizeLifetimes(
   const analyzed = lifetimes.filter((run) => isLongEnough(run.samples, windows)).map((run) => ({ run, shape: classifyRunShape(run.samples, stepSeconds, windows) }));
   const growing = analyzed.filter(({ shape }) => shape.growth !== null);
   const levelling = analyzed.filter(({ shape }) => shape.pattern === 'flat' || shape.pattern === 'plateau');
+  const cycling = analyzed.filter(({ shape }) => shape.dailyCycle !== null);
 
   const slopes = growing.map(({ shape }) => shape.growth?.slopeBytesPerHour ?? 0);
   const medianSlope = medianOr(slopes, 0);
@@ -89,6 +94,8 @@ export function summarizeLifetimes(
     analyzedCount: analyzed.length,
     growingCount: growing.length,
     levellingCount: levelling.length,
+    dailyCycleCount: cycling.length,
+    dailyCyclePeakBytes: cycling.length > 0 ? Math.max(...cycling.map(({ run }) => peakSample(run.samples)?.v ?? 0)) : null,
     growth,
     slopeOfGrowingBytesPerHour: growing.length > 0 ? medianSlope : null,
     medianLifetimeHours: medianOr(
