@@ -41,6 +41,48 @@ export interface OomForecastContext {
 
 type ContextValue = string | readonly string[];
 
+/** Every context key that oom-forecast reads. */
+export const CONTEXT_KEYS = [
+  'prometheusUrl',
+  'prometheusAuth',
+  'prometheusRegion',
+  'prometheusSecretArn',
+  'selector',
+  'usageQuery',
+  'limitQuery',
+  'limit',
+  'lookback',
+  'warnDays',
+  'criticalDays',
+  'schedule',
+  'scheduleTimeZone',
+  'notifyTimeZone',
+  'notifyEmails',
+  'notifySms',
+  'vpcId',
+  'subnetIds',
+  'securityGroupIds',
+] as const;
+
+/**
+ * Rejects context keys that differ from an oom-forecast key only in case, dashes or
+ * underscores, such as `prometheusURL` or `warn_days`: CDK passes any key through, so a
+ * misspelt one would otherwise be ignored and its default used without a word. Other keys
+ * (feature flags, other apps' settings) are left alone.
+ *
+ * @throws UsageError naming the key and the one it resembles
+ */
+export function checkContextKeySpelling(allContext: Record<string, unknown>): void {
+  const fold = (key: string): string => key.replace(/[-_]/g, '').toLowerCase();
+  const known = new Map<string, string>(CONTEXT_KEYS.map((key) => [fold(key), key]));
+  for (const key of Object.keys(allContext)) {
+    const meant = known.get(fold(key));
+    if (meant !== undefined && meant !== key) {
+      throw new UsageError(`context "${key}" is not an oom-forecast setting: did you mean "${meant}"? Keys are case-sensitive.`);
+    }
+  }
+}
+
 /** Error prefix for a bad value, such as `context "warnDays" =`. */
 function label(key: string): string {
   return `context "${key}" =`;
@@ -52,6 +94,7 @@ function label(key: string): string {
  * @throws UsageError naming the key, the value and what is accepted
  */
 export function readOomForecastContext(node: Node): OomForecastContext {
+  checkContextKeySpelling(node.getAllContext());
   const read = (key: string): ContextValue | undefined => readContextValue(node, key);
   const readText = (key: string): string | undefined => {
     const value = read(key);

@@ -43,6 +43,8 @@ describe('context validation', () => {
     ['bad subnet id', { ...BASE_CONTEXT, vpcId: 'vpc-0123456789abcdef0', subnetIds: 'subnet-1,subnet-0123456789abcdef0' }, /context "subnetIds" = "subnet-1": expected ids such as subnet-0123456789abcdef0/],
     ['subnets without VPC', { ...BASE_CONTEXT, subnetIds: 'subnet-0123456789abcdef0' }, /context "subnetIds" = "subnet-0123456789abcdef0": needs "vpcId" as well/],
     ['two VPC ids', { ...BASE_CONTEXT, vpcId: 'vpc-0123456789abcdef0,vpc-0123456789abcdef1' }, /context "vpcId" = ".*": expected a single VPC id/],
+    ['mis-cased prometheusURL', { ...BASE_CONTEXT, prometheusURL: 'https://prometheus.internal' }, /context "prometheusURL" is not an oom-forecast setting: did you mean "prometheusUrl"\? Keys are case-sensitive\./],
+    ['snake-case warn_days', { ...BASE_CONTEXT, warn_days: '3' }, /context "warn_days" is not an oom-forecast setting: did you mean "warnDays"\?/],
     ['bad selector', { ...BASE_CONTEXT, selector: 'namespace=dojo' }, /context "selector" = "namespace=dojo": expected label matchers such as namespace="dojo"/],
     ['unknown notify time zone', { ...BASE_CONTEXT, notifyTimeZone: 'Mars/Olympus' }, /context "notifyTimeZone" = "Mars\/Olympus": expected an IANA time zone name/],
     ['time zone abbreviation', { ...BASE_CONTEXT, notifyTimeZone: 'BST' }, /context "notifyTimeZone" = "BST": expected a Region\/City zone name such as Europe\/London .* \(this one is read as Asia\/Dhaka\)/],
@@ -82,6 +84,12 @@ describe('context validation', () => {
 });
 
 describe('context defaults and lists', () => {
+  test('leaves CDK feature flags and other apps\' keys alone', () => {
+    const context = readContext({ ...BASE_CONTEXT, '@aws-cdk/aws-lambda:recognizeLayerVersion': true, teamName: 'payments', warnDays: 5 });
+
+    expect(context.props.warnDays).toBe(5);
+  });
+
   test('defaults match the CLI options', () => {
     // GIVEN only a Prometheus URL
     // WHEN the context is read
