@@ -38,7 +38,7 @@ export function analyzeContainer(reported: ContainerHistory, thresholds: Analysi
   const classification = classifyContainer({ history, limitBytes, segmentation, restarts, windows });
 
   const forecast = limitBytes !== null && classification.growth !== null ? forecastTimeToLimit(classification.growth, limitBytes, history.evaluatedAt) : null;
-  const liveSamples = segmentation.liveRuns.flatMap((run) => run.samples);
+  const liveSamples = samplesOfRuns(segmentation.liveRuns);
   const current = segmentation.liveRuns[segmentation.liveRuns.length - 1];
   const hints = severityHints(history, classification, restarts, limitBytes, segmentation.liveRuns, current?.samples ?? [], windows);
   const severity = decideSeverity(classification.pattern, forecast?.hoursToLimit ?? null, thresholds, hints);
@@ -90,9 +90,15 @@ function severityHints(
   // hold a sample a step after the kill, so runs are chosen by their start, not samples by time.
   const killedAt = lastOomKillAt(restarts);
   const runsSinceKill = killedAt === null ? liveRuns : liveRuns.filter((run) => run.samples[0].t >= killedAt - history.stepSeconds);
-  const recentPeak = runsSinceKill
-    .flatMap((run) => run.samples)
-    .filter((sample) => sample.t > history.evaluatedAt - SECONDS_PER_DAY).reduce((highest, sample) => Math.max(highest, sample.v), 0);
+  // Loops rather than flatMap, filter and reduce, which took about a tenth of the analysis time.
+  let recentPeak = 0;
+  for (const run of runsSinceKill) {
+    for (const sample of run.samples) {
+      if (sample.t > history.evaluatedAt - SECONDS_PER_DAY) {
+        recentPeak = Math.max(recentPeak, sample.v);
+      }
+    }
+  }
   const recentKill = restarts.kills.some(
     (kill) => kill.source !== 'restart-near-limit' && history.evaluatedAt - kill.t <= windows.recentOomKillHours * 3600,
   );
@@ -102,6 +108,17 @@ function severityHints(
     recentPeakNearLimit: limitBytes !== null && recentPeak >= HEADROOM_WARNING_FRACTION * limitBytes,
     recentOomKill: recentKill,
   };
+}
+
+/** Returns the samples of the runs in order, as `flatMap` would, at a fraction of its cost. */
+function samplesOfRuns(runs: readonly Run[]): Run['samples'][number][] {
+  const samples: Run['samples'][number][] = [];
+  for (const run of runs) {
+    for (const sample of run.samples) {
+      samples.push(sample);
+    }
+  }
+  return samples;
 }
 
 function forecastEvidence(forecast: Forecast | null, limitBytes: number | null, classification: Classification): string[] {

@@ -79,17 +79,33 @@ export function dailyPeaks(samples: readonly Sample[], stepSeconds: number): Sam
 
 /** Pearson correlation between each residual and the residual `lagSeconds` later, on the sample grid. */
 function laggedCorrelation(samples: readonly Sample[], residuals: readonly number[], lagSeconds: number, stepSeconds: number): number | null {
-  const byStep = new Map<number, number>();
-  samples.forEach((sample, index) => byStep.set(Math.round(sample.t / stepSeconds), residuals[index]));
+  // The samples are sorted by time, so their grid steps never decrease: samples that share a
+  // step are neighbours, and the last of them stands for the step. A walk with two indices
+  // then finds each step's partner a lag later, in the order of the steps.
+  const steps: number[] = [];
+  const values: number[] = [];
+  for (let index = 0; index < samples.length; index += 1) {
+    const step = Math.round(samples[index].t / stepSeconds);
+    if (steps.length > 0 && steps[steps.length - 1] === step) {
+      values[values.length - 1] = residuals[index];
+    } else {
+      steps.push(step);
+      values.push(residuals[index]);
+    }
+  }
   const lagSteps = Math.round(lagSeconds / stepSeconds);
 
   const earlier: number[] = [];
   const later: number[] = [];
-  for (const [stepIndex, residual] of byStep) {
-    const lagged = byStep.get(stepIndex + lagSteps);
-    if (lagged !== undefined) {
-      earlier.push(residual);
-      later.push(lagged);
+  let partner = 0;
+  for (let index = 0; index < steps.length; index += 1) {
+    const laggedStep = steps[index] + lagSteps;
+    while (partner < steps.length && steps[partner] < laggedStep) {
+      partner += 1;
+    }
+    if (partner < steps.length && steps[partner] === laggedStep) {
+      earlier.push(values[index]);
+      later.push(values[partner]);
     }
   }
   if (earlier.length < 24) {

@@ -4,7 +4,7 @@
  */
 import type { Sample } from '../types';
 import { SECONDS_PER_HOUR } from './samples';
-import { fitTrend, type Trend } from './trend';
+import { fitTrend, trendKendallZ, type Trend } from './trend';
 import { TREND_MIN_RISE_SIGMAS, TREND_MIN_Z } from './tuning';
 
 /** The behaviour of a run's trend over time. */
@@ -41,8 +41,38 @@ export function assessGrowth(samples: readonly Sample[], trend: Trend): GrowthAs
   const isFalling = isSignificant(trend, -1) && -trend.slopeBytesPerHour * trend.spanHours >= MIN_DECLINE_FRACTION * Math.abs(startLevel);
 
   const middleTime = (samples[0].t + samples[samples.length - 1].t) / 2;
-  const firstHalf = fitTrend(samples.filter((sample) => sample.t <= middleTime));
-  const secondHalf = fitTrend(samples.filter((sample) => sample.t > middleTime));
+  const firstHalfSamples = samples.filter((sample) => sample.t <= middleTime);
+  const secondHalfSamples = samples.filter((sample) => sample.t > middleTime);
+
+  // A run that does not rise is neither steady nor slowing down, and it has a recent onset only
+  // when its second half rises significantly, which needs a Mann–Kendall z of 3 or more. Without
+  // that z the halves' trends decide nothing, so they are fitted only if their slopes are read:
+  // most runs of a cluster are flat, and this saves two of their four fits.
+  if (!isRising) {
+    const secondHalfZ = trendKendallZ(secondHalfSamples);
+    if (secondHalfZ === null || !(secondHalfZ >= TREND_MIN_Z)) {
+      let firstHalfTrend: Trend | null | undefined;
+      let secondHalfTrend: Trend | null | undefined;
+      return {
+        isRising,
+        isFalling,
+        isSteady: false,
+        isDecelerating: false,
+        get firstHalfSlopeBytesPerHour(): number | null {
+          firstHalfTrend = firstHalfTrend === undefined ? fitTrend(firstHalfSamples) : firstHalfTrend;
+          return firstHalfTrend?.slopeBytesPerHour ?? null;
+        },
+        get secondHalfSlopeBytesPerHour(): number | null {
+          secondHalfTrend = secondHalfTrend === undefined ? fitTrend(secondHalfSamples) : secondHalfTrend;
+          return secondHalfTrend?.slopeBytesPerHour ?? null;
+        },
+        recentOnset: null,
+      };
+    }
+  }
+
+  const firstHalf = fitTrend(firstHalfSamples);
+  const secondHalf = fitTrend(secondHalfSamples);
   const overall = trend.slopeBytesPerHour;
 
   const halvesSlowDown =
@@ -62,7 +92,6 @@ export function assessGrowth(samples: readonly Sample[], trend: Trend): GrowthAs
 
   let recentOnset: Trend | null = null;
   if (!isSteady && !isDecelerating && secondHalf !== null && firstHalf !== null && secondHalf.slopeBytesPerHour > firstHalf.slopeBytesPerHour) {
-    const secondHalfSamples = samples.filter((sample) => sample.t > middleTime);
     if (isSignificant(secondHalf, 1) && halvesAgree(secondHalfSamples)) {
       recentOnset = secondHalf;
     }

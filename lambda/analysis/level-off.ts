@@ -29,10 +29,6 @@ const MIN_RISE_FRACTION = 0.1;
 export function detectLevelOff(samples: readonly Sample[]): LevelOff | null {
   const middleTime = (samples[0].t + samples[samples.length - 1].t) / 2;
   const secondHalf = samples.filter((sample) => sample.t > middleTime);
-  const secondTrend = fitTrend(secondHalf);
-  if (secondTrend === null || isSignificant(secondTrend, 1) || isSignificant(secondTrend, -1)) {
-    return null;
-  }
 
   const openingCount = Math.max(3, Math.ceil(samples.length * 0.05));
   const fromBytes = medianOr(
@@ -44,6 +40,15 @@ export function detectLevelOff(samples: readonly Sample[]): LevelOff | null {
     0,
   );
   const riseBytes = toBytes - fromBytes;
+  // A rise below the fraction of the level fails whatever the second half's trend, so most
+  // runs of a cluster, which never rose, are settled without fitting it.
+  if (riseBytes <= MIN_RISE_FRACTION * toBytes) {
+    return null;
+  }
+  const secondTrend = fitTrend(secondHalf);
+  if (secondTrend === null || isSignificant(secondTrend, 1) || isSignificant(secondTrend, -1)) {
+    return null;
+  }
   if (riseBytes <= Math.max(MIN_RISE_SIGMAS * secondTrend.residualScaleBytes, MIN_RISE_FRACTION * toBytes)) {
     return null;
   }

@@ -172,6 +172,9 @@ interface PlannedBatch {
   readonly restartingPods?: Promise<string[] | undefined>;
 }
 
+/** Batches read ahead of the one the caller judges. */
+const BATCHES_AHEAD = 2;
+
 /**
  * Maximum window of the instant query that finds the restarting containers. Amazon Managed
  * Service for Prometheus rejects instant queries whose range selectors reach back 32 days or
@@ -282,13 +285,24 @@ export async function* fetchContainerHistoryBatches(
 
   const unlabelled: PromSeries[] = [];
   let usageSeries = 0;
-  let next = batches.length > 0 ? read(batches[0]) : undefined;
+  const pending: ReturnType<typeof read>[] = [];
+  const readAhead = (upTo: number): void => {
+    while (pending.length + readCount <= upTo && pending.length + readCount < batches.length) {
+      const reading = read(batches[pending.length + readCount]);
+      // A failure of a later batch surfaces when it is awaited, not as an unhandled rejection.
+      reading.catch(() => undefined);
+      pending.push(reading);
+    }
+  };
+  let readCount = 0;
+  readAhead(0);
   for (let index = 0; index < batches.length; index += 1) {
-    const current = await next!;
-    // Read the next batch while the caller judges this one.
-    next = index + 1 < batches.length ? read(batches[index + 1]) : undefined;
-    // A failure of the next batch surfaces when it is awaited, not as an unhandled rejection.
-    next?.catch(() => undefined);
+    const current = await pending.shift()!;
+    readCount += 1;
+    // Read the next batches while the caller judges this one, so that Prometheus always has a
+    // batch to work on: with one batch ahead it finished that batch during the judging and then
+    // waited for the caller.
+    readAhead(index + BATCHES_AHEAD);
     // One turn of the event loop puts the next batch's requests on the wire before the caller's
     // synchronous work on this batch would hold them back.
     await new Promise((resolve) => setImmediate(resolve));
