@@ -11,7 +11,7 @@ function scenario(overrides: Partial<QualityScenario>): QualityScenario {
   return { name: 'test', description: 'test', group: 'leak', series: [], oomKillSeconds: [], ...overrides };
 }
 
-/** An alert active for each listed hour after the span start. */
+/** Returns a timeline with the alert active for each listed hour after the span start. */
 function alertAt(hours: number[], etas: { atHour: number; etaHour: number }[] = []) {
   return {
     intervals: intervalsFromInstants(
