@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { promisify } from 'node:util';
 import { median } from '../support/stats';
+import { CHECKER_V8_FLAGS } from '../../lib/parts/checker-v8-flags';
 import type { WorkerRequest, WorkerResult } from './check-worker';
 import type { RecordedRequest } from './recording-client';
 import { maxInFlight, replayRequests } from './replay';
@@ -54,7 +55,7 @@ export async function measurePinned(baseUrl: string, port: number, workerPath: s
     const results: WorkerResult[] = [];
     const floors: number[] = [];
     for (let run = 0; run < runs; run += 1) {
-      const { stdout } = await execFileAsync('taskset', ['-c', '0', process.execPath, workerPath, JSON.stringify({ ...request, recordPath })], { maxBuffer: 256 * 1024 * 1024 });
+      const { stdout } = await execFileAsync('taskset', ['-c', '0', process.execPath, ...CHECKER_V8_FLAGS, workerPath, JSON.stringify({ ...request, recordPath })], { maxBuffer: 256 * 1024 * 1024 });
       results.push(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as WorkerResult);
       const requests = JSON.parse(await readFile(recordPath, 'utf8')) as RecordedRequest[];
       floors.push((await replayRequests(baseUrl, requests, maxInFlight(requests))).wallMs);

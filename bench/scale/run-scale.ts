@@ -15,6 +15,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CHECKER_V8_FLAGS } from '../../lib/parts/checker-v8-flags';
 import { findBinary, startPrometheus } from '../../lambda/local-prometheus/server';
 import type { Verdict } from '../../lambda/types';
 import { RESULTS_DIRECTORY, writeResultsJson } from '../support/results';
@@ -37,7 +38,8 @@ function log(message: string): void {
   process.stderr.write(`[bench:scale] ${message}\n`);
 }
 
-async function runWorker(workerPath: string, request: WorkerRequest, nodeFlags: readonly string[] = []): Promise<WorkerResult> {
+/** Runs one check in a child process, by default with the V8 flags of the deployed function. */
+async function runWorker(workerPath: string, request: WorkerRequest, nodeFlags: readonly string[] = CHECKER_V8_FLAGS): Promise<WorkerResult> {
   const { stdout } = await execFileAsync(process.execPath, [...nodeFlags, workerPath, JSON.stringify(request)], { maxBuffer: 256 * 1024 * 1024 });
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as WorkerResult;
 }
@@ -161,6 +163,8 @@ async function main(): Promise<void> {
     log('checking with Prometheus and the checker on separate cores');
     const pinned = await measurePinned(prometheus.url, prometheus.port, workerPath, whole, runs, recordPath);
     log(`checking once with the heap limits of a 256 MB Lambda function (${LAMBDA_256_MB_NODE_FLAGS.join(' ')})`);
+    log("checking once with node's default heap, no flags");
+    const defaultHeap = await runWorker(workerPath, whole, []);
     const lambdaSized = await runWorker(workerPath, whole, LAMBDA_256_MB_NODE_FLAGS).catch((error: unknown) => {
       const text = String((error as { stderr?: string }).stderr ?? error);
       return { failure: /heap out of memory/.test(text) ? 'JavaScript heap out of memory' : text.slice(-500) };
@@ -198,6 +202,8 @@ async function main(): Promise<void> {
       check,
       floor,
       pinned,
+      checkerFlags: CHECKER_V8_FLAGS,
+      defaultHeap,
       lambdaSized: { nodeFlags: LAMBDA_256_MB_NODE_FLAGS, run: lambdaSized },
       shard: { count: SHARD_COUNT, selector: shardRequest.selector ?? '', check: shard.check, floor: shard.floor },
       predictLinear,

@@ -76,6 +76,10 @@ export interface ScaleResults {
   readonly floor: FloorMeasurement;
   /** The check and its floor with Prometheus and the checker on one core each; undefined without `taskset`. */
   readonly pinned: PinnedMeasurement | undefined;
+  /** V8 flags of the deployed function, with which the check, its shard and the pinned check ran. */
+  readonly checkerFlags: readonly string[];
+  /** One check with node's own heap sizing and no flags. */
+  readonly defaultHeap: WorkerResult;
   /** One check with the heap limits of a 256 MB function, or why it failed. */
   readonly lambdaSized: { readonly nodeFlags: readonly string[]; readonly run: WorkerResult | { readonly failure: string } };
   readonly shard: { readonly count: number; readonly selector: string; readonly check: CheckMeasurement; readonly floor: FloorMeasurement };
@@ -114,7 +118,8 @@ function rows(results: ScaleResults): string[][] {
             `checker on core ${results.pinned.checkerCore}, Prometheus on core ${results.pinned.prometheusCore}`,
           ],
         ]),
-    ['peak memory (max RSS), default heap', mebibytes(check.maxRssBytes), '', '', `< 256 MiB: ${verdict(check.maxRssBytes < TARGETS.peakMemoryBytes)}`],
+    ['peak memory (max RSS), as deployed', mebibytes(check.maxRssBytes), '', '', `< 256 MiB: ${verdict(check.maxRssBytes < TARGETS.peakMemoryBytes)}; ${results.checkerFlags.join(' ')}`],
+    ["  node's default heap, no flags", mebibytes(results.defaultHeap.maxRssBytes), seconds(results.defaultHeap.elapsedMs), '', `CPU ${seconds(results.defaultHeap.cpuMs)}`],
     'failure' in lambdaSized.run
       ? ['peak memory, heap of a 256 MB Lambda', 'failed', '', '', `${lambdaSized.run.failure} with ${lambdaSized.nodeFlags.join(' ')}`]
       : ['peak memory, heap of a 256 MB Lambda', mebibytes(lambdaSized.run.maxRssBytes), seconds(lambdaSized.run.elapsedMs), '', lambdaSized.nodeFlags.join(' ')],

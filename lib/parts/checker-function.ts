@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { nagFindingText } from '../nag-finding';
+import { CHECKER_V8_FLAGS } from './checker-v8-flags';
 
 /** Root of this repository, where package-lock.json and lambda/ live. */
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
@@ -63,7 +64,7 @@ export function createCheckerFunction(scope: Construct, settings: CheckerFunctio
     reservedConcurrentExecutions: 1,
     role,
     logGroup,
-    environment: { ...settings.environment, NODE_OPTIONS: '--enable-source-maps' },
+    environment: { ...settings.environment, NODE_OPTIONS: ['--enable-source-maps', ...CHECKER_V8_FLAGS].join(' ') },
     // Retries stay at Lambda's default of 2, so the handler must be idempotent: a retried run
     // must not repeat the notifications of the failed one.
     onFailure: new destinations.SqsDestination(settings.deadLetterQueue),

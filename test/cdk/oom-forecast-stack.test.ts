@@ -59,7 +59,7 @@ describe('checker function', () => {
       PROMETHEUS_AUTH: 'none',
       POWERTOOLS_SERVICE_NAME: 'oom-forecast',
       POWERTOOLS_METRICS_NAMESPACE: 'OomForecast',
-      NODE_OPTIONS: '--enable-source-maps',
+      NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=4',
     });
   });
 
