@@ -16,7 +16,7 @@ export function formatRate(bytesPerHour: number): string {
 /** Formats hours as `45 s` or `12 min` below an hour, `14 h` below two days, else as `2.5 days`. */
 export function formatHours(hours: number): string {
   // Short lookbacks forecast minutes and seconds ahead, which tenths of an hour would hide.
-  if (hours < 1 / 60) {
+  if (hours < 2 / 60) {
     return `${Math.round(hours * 3600)} s`;
   }
   if (hours < 1) {

@@ -1,5 +1,7 @@
 import { analyzeContainer } from '../../lambda/analysis/analyze';
 import { analysisWindows, FULL_WINDOWS } from '../../lambda/analysis/tuning';
+import { formatHours } from '../../lambda/analysis/describe';
+import { formatEta } from '../../lambda/report/table-report';
 import { containerHistory, MIB, NOW, sampleSeries } from './generators';
 
 const MINUTE = 60;
@@ -43,5 +45,14 @@ describe('a leak seen through a 3-minute lookback', () => {
 
     expect(verdict.pattern).toBe('insufficient-data');
     expect(verdict.hoursToLimit).toBeNull();
+  });
+});
+
+describe('times under an hour', () => {
+  test('are written in minutes and seconds, not as 0.0 h', () => {
+    expect(formatHours(0.5)).toBe('30 min');
+    expect(formatHours(45 / 3600)).toBe('45 s');
+    expect(formatHours(1.5)).toBe('1.5 h');
+    expect(formatEta({ eta: '2026-12-04T22:47:16Z', hoursToLimit: 80 / 3600 })).toBe('2026-12-04 22:47 UTC (80 s)');
   });
 });
