@@ -6,8 +6,8 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  // middy ships ESM only, so jest must transform it like project code.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  // middy and the proxy agents ship ESM only, so jest must transform them like project code.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|http-proxy-agent|https-proxy-agent|agent-base|proxy-agent-negotiate)/)'],
   // Servers started by tests (Prometheus, DynamoDB Local) need more than the 5 s default.
   testTimeout: 120000,
   setupFiles: ['<rootDir>/test/support/env.ts'],

@@ -248,5 +248,7 @@ Options:
                          (PROMETHEUS_BEARER_TOKEN) or sigv4 (AWS credentials; --region)
   -h, --help             show this help
 
+Environment: HTTPS_PROXY, HTTP_PROXY and NO_PROXY route a remote Prometheus through a proxy.
+
 Exit status: 0 the check ran, 2 bad usage, 3 the metrics backend failed.
 `;

@@ -9,8 +9,9 @@
 import axios, { AxiosInstance } from 'axios';
 import { UsageError } from '../config/units';
 import { Authenticator, createAuthenticator, PrometheusAuth } from './auth';
-import { errorFromNetwork, errorFromResponse, isRetryable, PrometheusError } from './errors';
+import { errorFromNetwork, errorFromResponse, isRetryable, PrometheusError, withProxyNote } from './errors';
 import { parseQueryResponse } from './fast-response';
+import { proxyRouteFor } from './proxy';
 import { parseQueryData, PromSeries } from './response';
 
 export type { PromSeries } from './response';
@@ -147,6 +148,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   const maxRetries = options.maxRetries ?? 3;
   const retryBaseDelayMs = options.retryBaseDelayMs ?? 500;
   const stats: PrometheusClientStats = { requests: 0, retries: 0, samplesRead: 0, nonFiniteSamplesDropped: 0, warnings: [] };
+  const proxyRoute = proxyRouteFor(baseUrl);
   const http: AxiosInstance = axios.create({
     timeout: timeoutMs,
     // Every status comes back as a response, so that errors are classified in one place.
@@ -159,9 +161,10 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
     maxContentLength: Infinity,
     maxBodyLength: Infinity,
-    // NOTE: HTTP(S)_PROXY variables are ignored, so that a proxy never receives requests meant for
-    // a loopback test server. A backend reachable only through a proxy is not supported yet.
+    // axios's own proxy support cannot tunnel https; proxyRouteFor reads the same variables and
+    // tunnels https with CONNECT.
     proxy: false,
+    ...(proxyRoute === null ? {} : { httpAgent: proxyRoute.agent, httpsAgent: proxyRoute.agent }),
   });
 
   /**
@@ -192,7 +195,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     try {
       response = await http.request<Buffer>({ method: request.method, url: url.toString(), data: request.method === 'POST' ? body : undefined, headers });
     } catch (error) {
-      throw errorFromNetwork(endpointOf(url), error, timeoutMs);
+      throw errorFromNetwork(endpointOf(url), error, timeoutMs, proxyRoute?.proxyDisplayUrl);
     }
 
     const responseBody = Buffer.isBuffer(response.data) ? response.data : Buffer.from(response.data ?? '');
@@ -214,7 +217,8 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       parsed = undefined;
     }
     if (!succeeded || parsed?.status !== 'success') {
-      throw errorFromResponse(endpointOf(url), response.status, parsed ?? text, request.query);
+      const failure = errorFromResponse(endpointOf(url), response.status, parsed ?? text, request.query);
+      throw proxyRoute === null ? failure : withProxyNote(failure, proxyRoute.proxyDisplayUrl);
     }
     return { data: parsed.data, warnings: parsed.warnings };
   }

@@ -185,7 +185,7 @@ export function errorFromResponse(url: string, status: number, body: unknown, qu
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
 
 /** Builds the error for a request that got no HTTP response: refused, unresolved, reset or timed out. */
-export function errorFromNetwork(url: string, error: unknown, timeoutMs: number): PrometheusError {
+export function errorFromNetwork(url: string, error: unknown, timeoutMs: number, proxyDisplayUrl?: string): PrometheusError {
   const code = (error as { code?: unknown }).code;
   const detail = error instanceof Error ? error.message : String(error);
   const backendMessage = typeof code === 'string' && !detail.includes(code) ? `${code}: ${detail}` : detail;
@@ -200,11 +200,30 @@ export function errorFromNetwork(url: string, error: unknown, timeoutMs: number)
     });
   }
   return new PrometheusError({
-    message: `Prometheus at ${url} could not be reached (${backendMessage}). Check the URL, the network path and that the server is running.`,
+    message:
+      proxyDisplayUrl === undefined
+        ? `Prometheus at ${url} could not be reached (${backendMessage}). Check the URL, the network path and that the server is running.`
+        : `Prometheus at ${url} could not be reached through the proxy ${proxyDisplayUrl} (${backendMessage}). Check the URL, the proxy, and NO_PROXY for hosts to reach directly.`,
     url,
     kind: 'unreachable',
     backendMessage,
     cause: error,
+  });
+}
+
+/**
+ * Adds the proxy to an error from a response: a 407, or a 502 with an empty body when the proxy
+ * could not open the tunnel, comes from the proxy rather than from Prometheus.
+ */
+export function withProxyNote(error: PrometheusError, proxyDisplayUrl: string): PrometheusError {
+  return new PrometheusError({
+    message: `${error.message} The request went through the proxy ${proxyDisplayUrl}, which may have answered it; check NO_PROXY for hosts to reach directly.`,
+    url: error.url,
+    kind: error.kind,
+    status: error.status,
+    backendMessage: error.backendMessage,
+    limit: error.limit,
+    cause: error.cause,
   });
 }
 
