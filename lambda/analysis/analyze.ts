@@ -127,9 +127,9 @@ function forecastEvidence(forecast: Forecast | null, limitBytes: number | null, 
   }
   const [earliest, latest] = forecast.hoursToLimitInterval;
   const condition = classification.maskedLifetimeHours !== null || classification.growth?.basis === 'lifetimes' ? ' if not redeployed' : '';
-  return [
-    `reaches the ${formatBytes(limitBytes)} limit in about ${formatHours(forecast.hoursToLimit)}${condition} (90 % interval ${formatHoursInterval(earliest, latest)}), around ${forecast.eta}`,
-  ];
+  // A container already at its limit has no interval worth printing ("0 s to 0 s").
+  const interval = latest * SECONDS_PER_HOUR < 1 ? '' : ` (90 % interval ${formatHoursInterval(earliest, latest)})`;
+  return [`reaches the ${formatBytes(limitBytes)} limit in about ${formatHours(forecast.hoursToLimit)}${condition}${interval}, around ${forecast.eta}`];
 }
 
 /** Mentions past OOM kills and restarts that the pattern does not already explain. */

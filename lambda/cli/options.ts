@@ -20,7 +20,7 @@ export type OutputFormat = 'table' | 'json';
 
 /** Settings parsed from one command line. */
 export interface CommandLine {
-  readonly command: 'check' | 'backtest' | 'demo' | 'help';
+  readonly command: 'check' | 'backtest' | 'demo' | 'help' | 'version';
   readonly check: CheckOptions;
   readonly auth: PrometheusAuth;
   /** Unix seconds: `--at` for check, `--to` for backtest. */
@@ -65,6 +65,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   const [commandText, ...rest] = argv;
   if (commandText === undefined || commandText === '--help' || commandText === '-h') {
     return helpCommandLine(nowSeconds);
+  }
+  if (commandText === '--version' || commandText === 'version') {
+    return { ...helpCommandLine(nowSeconds), command: 'version' };
   }
   if (!(COMMANDS as readonly string[]).includes(commandText)) {
     throw new UsageError(`unknown command "${commandText}": expected one of ${COMMANDS.join(', ')}`);
@@ -246,7 +249,9 @@ Options:
   --format table|json    output for people or programs (default: table)
   --auth KIND            none, basic (PROMETHEUS_USERNAME, PROMETHEUS_PASSWORD), bearer
                          (PROMETHEUS_BEARER_TOKEN) or sigv4 (AWS credentials; --region)
+  --region REGION        sigv4: the AWS Region of the workspace, e.g. eu-west-1 (default: env AWS_REGION)
   -h, --help             show this help
+  --version              print the version
 
 Environment: HTTPS_PROXY, HTTP_PROXY and NO_PROXY route a remote Prometheus through a proxy.
 

@@ -1,3 +1,4 @@
+import { version as packageVersion } from '../../package.json';
 import { runBacktest } from '../backtest';
 import { runCheck } from '../check';
 import { UsageError } from '../config/units';
@@ -55,6 +56,9 @@ async function runCommand(commandLine: CommandLine, output: CliOutput): Promise<
   switch (commandLine.command) {
     case 'help':
       output.stdout(HELP_TEXT);
+      return;
+    case 'version':
+      output.stdout(`oom-forecast ${packageVersion}\n`);
       return;
     case 'demo':
       await runDemo(output);

@@ -6,6 +6,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { UsageError } from '../config/units';
+import { PrometheusError } from './errors';
 
 export type PrometheusAuth =
   | { readonly kind: 'none' }
@@ -68,18 +69,38 @@ function createSigV4Authenticator(auth: Extract<PrometheusAuth, { kind: 'sigv4' 
     request.url.searchParams.forEach((value, name) => {
       query[name] = value;
     });
-    const signed = await signer.sign({
-      method: request.method,
-      protocol: request.url.protocol,
-      hostname: request.url.hostname,
-      port: request.url.port === '' ? undefined : Number(request.url.port),
-      path: request.url.pathname,
-      query,
-      headers: { ...request.headers, host: request.url.host },
-      body: request.body,
-    });
-    return signed.headers;
+    try {
+      const signed = await signer.sign({
+        method: request.method,
+        protocol: request.url.protocol,
+        hostname: request.url.hostname,
+        port: request.url.port === '' ? undefined : Number(request.url.port),
+        path: request.url.pathname,
+        query,
+        headers: { ...request.headers, host: request.url.host },
+        body: request.body,
+      });
+      return signed.headers;
+    } catch (error) {
+      throw signingError(request.url, error);
+    }
   };
+}
+
+/**
+ * Turns a failure to sign into an authentication error that names the fix. It is almost always
+ * the credential chain finding nothing: no environment variables, profile or role.
+ */
+function signingError(url: URL, error: unknown): PrometheusError {
+  const detail = error instanceof Error ? error.message : String(error);
+  const endpoint = `${url.origin}${url.pathname}`;
+  return new PrometheusError({
+    message: `SigV4 signing of the request to ${endpoint} failed: ${detail}. Set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role provides credentials.`,
+    url: endpoint,
+    kind: 'auth',
+    backendMessage: detail,
+    cause: error,
+  });
 }
 
 /** Creates the function that adds authentication headers to each request. */

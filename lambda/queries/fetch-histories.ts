@@ -4,6 +4,7 @@
  * the current limit.
  */
 import { CheckOptions } from '../config/check-options';
+import { formatInstant } from '../config/units';
 import { PrometheusClient } from '../prometheus/client';
 import { RangePlannerOptions } from '../prometheus/range-planner';
 import { PromSeries } from '../prometheus/response';
@@ -114,7 +115,7 @@ function dataWarnings(unlabelled: readonly PromSeries[], usageSeriesCount: numbe
   if (usageSeriesCount === 0) {
     const source = customUsage ? 'The custom usage query' : 'container_memory_working_set_bytes with the selector';
     warnings.push(
-      `${source} returned no series between ${new Date(range.startSeconds * 1000).toISOString()} and ${new Date(range.endSeconds * 1000).toISOString()}; ` +
+      `${source} returned no series between ${formatInstant(range.startSeconds)} and ${formatInstant(range.endSeconds)}; ` +
         'check the selector and that cAdvisor metrics are scraped.',
     );
   }

@@ -39,7 +39,8 @@ export function checkReportTable(
   evaluation: CheckEvaluation,
   options: { charts?: boolean; notifications?: boolean } = {},
 ): string {
-  const lines: string[] = [`Check at ${formatInstant(evaluation.evaluatedAt)}: ${evaluation.verdicts.length} containers`];
+  const count = evaluation.verdicts.length;
+  const lines: string[] = [`Check at ${formatInstant(evaluation.evaluatedAt)}: ${count} ${count === 1 ? 'container' : 'containers'}`];
 
   const atRisk = evaluation.verdicts.filter((verdict) => verdict.severity !== 'none');
   const healthy = evaluation.verdicts.filter((verdict) => verdict.severity === 'none');

@@ -1,3 +1,4 @@
+import { version } from '../../package.json';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -144,5 +145,15 @@ describe('oom-forecast CLI exit status', () => {
     const { stdout } = await promisify(execFile)(process.execPath, [bin, '--help']);
 
     expect(stdout).toContain('oom-forecast check    --prometheus URL');
+    expect(stdout).toContain('--region REGION');
+  });
+
+  test('--version prints the package version', async () => {
+    const bin = path.join(__dirname, '..', '..', 'bin', 'oom-forecast.js');
+
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, '--version']);
+
+    expect(stdout).toBe(`oom-forecast ${version}\n`);
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
   });
 });

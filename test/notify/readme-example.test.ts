@@ -5,10 +5,12 @@ import { buildDemoScenario } from '../../lambda/demo/scenario';
 import { startPrometheusWithData, type LocalPrometheusWithData } from '../../lambda/local-prometheus/server';
 import { buildAlertMessage } from '../../lambda/notify/alert-message';
 import { createPrometheusClient } from '../../lambda/prometheus/client';
+import { evaluateCheck } from '../../lambda/check';
+import { checkReportTable } from '../../lambda/report/table-report';
 
 const END_SECONDS = Date.parse('2026-12-01T00:00:00Z') / 1000;
 
-describe('README example notification', () => {
+describe('README examples', () => {
   let prometheus: LocalPrometheusWithData;
 
   beforeAll(async () => {
@@ -41,5 +43,17 @@ describe('README example notification', () => {
     expect(message.subject).toBe(example![1]);
     expect(message.emailText.trimEnd()).toBe(example![2]);
     expect(readme).toContain(`The SMS of the same message: \`${message.smsText}\``);
+  });
+
+  test('is the table that the demo check 60 hours before the second kill prints', async () => {
+    const scenario = buildDemoScenario(END_SECONDS);
+    const client = createPrometheusClient({ url: prometheus.url });
+    const options = { prometheusUrl: prometheus.url, lookbackSeconds: 7 * 86400, warnDays: 7, criticalDays: 2 };
+
+    const evaluation = await evaluateCheck(options, scenario.oomKillSeconds[1] - 60 * 3600, client, new Map());
+    const tableHead = checkReportTable(evaluation).split('\n').slice(0, 5).join('\n');
+
+    const readme = await fs.readFile(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme).toContain(`## Read the output\n\n\`\`\`\n${tableHead}\n\`\`\`\n`);
   });
 });

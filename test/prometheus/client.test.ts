@@ -152,6 +152,22 @@ describe('client HTTP behaviour', () => {
     expect(authorization).toBe(await resign(request, '/workspaces/ws-x/api/v1/query_range', {}));
   });
 
+  test('reports SigV4 without credentials as an authentication error that names the fix, sending nothing', async () => {
+    const before = stub.requests.length;
+    const client = createPrometheusClient({
+      url: stub.url,
+      auth: { kind: 'sigv4', region: 'eu-west-1', credentials: async () => Promise.reject(new Error('Could not load credentials from any providers')) },
+    });
+
+    const failure = client.query('up', 1795996800);
+
+    await expect(failure).rejects.toMatchObject({ name: 'PrometheusError', kind: 'auth' });
+    await expect(failure).rejects.toThrow(
+      `SigV4 signing of the request to ${stub.url}/api/v1/query failed: Could not load credentials from any providers. Set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
+    );
+    expect(stub.requests.length).toBe(before);
+  });
+
   test('signs a GET query string encoded once', async () => {
     stub.setHandler(() => ({ status: 200, body: { status: 'success', data: ['dojo', 'payments'] } }));
     const client = createPrometheusClient({ url: stub.url, auth: { kind: 'sigv4', region: 'eu-west-1', credentials: async () => credentials } });

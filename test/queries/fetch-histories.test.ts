@@ -277,5 +277,7 @@ describe('fetchContainerHistories', () => {
     expect(histories).toEqual([]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('container_memory_working_set_bytes with the selector returned no series');
+    // Instants as everywhere else in the output: whole seconds, no milliseconds.
+    expect(warnings[0]).toMatch(/between \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ and \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ;/);
   });
 });

@@ -40,6 +40,13 @@ describe('table report', () => {
     const healthyRow = lines.findIndex((line) => line.startsWith('ok'));
     expect(warningRow).toBeGreaterThan(0);
     expect(healthyRow).toBeGreaterThan(warningRow);
+    expect(lines[0]).toMatch(/: 2 containers$/);
+  });
+
+  test('counts one container in the singular', () => {
+    const lines = checkReportTable(evaluationOf({ verdicts: [verdictOf({ id: 'dojo/dojo-celery/celery' })] })).split('\n');
+
+    expect(lines[0]).toMatch(/^Check at \S+: 1 container$/);
   });
 
   test('ends with the notifications due when asked', () => {
