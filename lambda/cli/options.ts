@@ -134,9 +134,41 @@ function parseFlags(args: string[]): Partial<Record<keyof typeof OPTION_SPEC, st
       typeof parseFlags
     >;
   } catch (error) {
+    const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec((error as Error).message)?.[1];
+    if (unknown !== undefined) {
+      const near = nearestOption(unknown);
+      const hint = near === undefined ? 'run' : `did you mean --${near}? Run`;
+      throw new UsageError(`unknown option "${unknown}": ${hint} "oom-forecast --help" for the accepted options`);
+    }
     // node:util names the flag in its own words; keep its text and add where to look.
     throw new UsageError(`${(error as Error).message}; run "oom-forecast --help" for the accepted options`);
   }
+}
+
+/** Returns the known option closest to a mistyped one, within two edits, or undefined. */
+function nearestOption(typed: string): string | undefined {
+  const name = typed.replace(/^-+/, '').split('=')[0];
+  let best: { option: string; distance: number } | undefined;
+  for (const option of Object.keys(OPTION_SPEC)) {
+    const distance = editDistance(name, option);
+    if (distance <= 2 && (best === undefined || distance < best.distance)) {
+      best = { option, distance };
+    }
+  }
+  return best?.option;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 function validatePrometheusUrl(url: string): void {

@@ -104,7 +104,9 @@ describe('parseCommandLine', () => {
     [['check', ...URL_ARGS, '--auth', 'kerberos'], '--auth "kerberos": expected none, basic, bearer or sigv4'],
     [['check', ...URL_ARGS, '--auth', 'bearer'], '--auth "bearer": set PROMETHEUS_BEARER_TOKEN'],
     [['check', ...URL_ARGS, '--auth', 'sigv4'], '--auth "sigv4": pass --region'],
-    [['check', ...URL_ARGS, '--colour'], "Unknown option '--colour'"],
+    [['check', ...URL_ARGS, '--colour'], 'unknown option "--colour": run "oom-forecast --help" for the accepted options'],
+    [['check', ...URL_ARGS, '--warndays', '3'], 'unknown option "--warndays": did you mean --warn-days?'],
+    [['check', ...URL_ARGS, '--lookbak=3d'], 'unknown option "--lookbak": did you mean --lookback? Run "oom-forecast --help"'],
     [['forecast'], 'unknown command "forecast": expected one of check, backtest, demo, help'],
     [['backtest', ...URL_ARGS, '--from', '2026-12-02T00:00:00Z', '--to', '2026-12-01T00:00:00Z'], '--from "2026-12-02T00:00:00Z": expected an instant before --to'],
   ])('rejects %j naming the option and value', (argv, expectedMessage) => {
