@@ -3,7 +3,7 @@ import { DEFAULT_SCHEDULE, readOomForecastContext } from '../../lib/context';
 import { BASE_CONTEXT, SECRET_ARN, buildStack, buildStackFromContext } from './synth-support';
 
 function readContext(context: Record<string, unknown>) {
-  return readOomForecastContext(new App({ context }).node);
+  return readOomForecastContext(new App({ context, autoSynth: false }).node);
 }
 
 describe('context validation', () => {

@@ -22,7 +22,7 @@ describe('cdk-nag AwsSolutions', () => {
     ['SigV4 through a proxy', { prometheusUrl: 'https://amp-proxy.internal', prometheusAuth: 'sigv4' }],
   ])('finds no unacknowledged error with %s', (_case, context) => {
     // GIVEN the app with the nag plugin
-    const app = createOomForecastApp({ context: testContext({ ...BASE_CONTEXT, ...context }) });
+    const app = createOomForecastApp({ context: testContext({ ...BASE_CONTEXT, ...context }), autoSynth: false });
 
     // WHEN it is synthesised
     // THEN no error finding stops the synth
@@ -31,7 +31,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   test('stops the synth on a finding', () => {
     // GIVEN the app plus a queue that breaks AwsSolutions-SQS3 and SQS4
-    const app = createOomForecastApp({ context: testContext(BASE_CONTEXT) });
+    const app = createOomForecastApp({ context: testContext(BASE_CONTEXT), autoSynth: false });
     new sqs.Queue(app.node.findChild(STACK_NAME) as Stack, 'UncheckedQueue');
 
     // WHEN it is synthesised

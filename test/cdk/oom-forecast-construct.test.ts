@@ -10,7 +10,7 @@ const PROMETHEUS_URL = 'http://prometheus.monitoring.internal:9090';
 
 /** Adds an OomForecast with `props` to a new stack of its own, as a team's CDK app would. */
 function addChecker(props: Partial<OomForecastProps> | ((stack: Stack) => Partial<OomForecastProps>)): { stack: Stack; checker: OomForecast } {
-  const stack = new Stack(new App({ context: testContext({}) }), 'TeamStack');
+  const stack = new Stack(new App({ context: testContext({}), autoSynth: false }), 'TeamStack');
   const extraProps = typeof props === 'function' ? props(stack) : props;
   const checker = new OomForecast(stack, 'Checker', { prometheusUrl: PROMETHEUS_URL, ...extraProps });
   return { stack, checker };

@@ -15,7 +15,7 @@ export function testContext(context: Record<string, unknown>): Record<string, un
 
 /** Builds the OomForecastStack from exactly `context`, plus the bundling switch. */
 export function buildStackFromContext(context: Record<string, unknown>): Stack {
-  const app = new App({ context: testContext(context) });
+  const app = new App({ context: testContext(context), autoSynth: false });
   return new OomForecastStack(app, 'Test');
 }
 
