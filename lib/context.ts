@@ -16,6 +16,7 @@ import { DEFAULT_LOOKBACK, checkDayOrder } from './settings/resolve-props';
 import {
   PrometheusAuth,
   checkPrometheusUrl,
+  checkProxyUrl,
   checkRegion,
   checkSecretArn,
   checkTimeZone,
@@ -44,6 +45,7 @@ type ContextValue = string | readonly string[];
 /** Every context key that oom-forecast reads. */
 export const CONTEXT_KEYS = [
   'prometheusUrl',
+  'prometheusProxyUrl',
   'prometheusAuth',
   'prometheusRegion',
   'prometheusSecretArn',
@@ -108,6 +110,8 @@ export function readOomForecastContext(node: Node): OomForecastContext {
     );
   }
   const prometheusUrl = checkPrometheusUrl(prometheusUrlText, label('prometheusUrl'));
+  const prometheusProxyText = readText('prometheusProxyUrl');
+  const prometheusProxyUrl = prometheusProxyText === undefined ? undefined : checkProxyUrl(prometheusProxyText, label('prometheusProxyUrl'));
 
   const thresholds = readThresholds(readText);
   const schedule = readSchedule(readText('schedule') ?? DEFAULT_SCHEDULE, readText('scheduleTimeZone'));
@@ -120,6 +124,7 @@ export function readOomForecastContext(node: Node): OomForecastContext {
 
   const props: OomForecastContext['props'] = {
     prometheusUrl,
+    prometheusProxyUrl,
     selector,
     usageQuery: readText('usageQuery'),
     limitQuery: readText('limitQuery'),

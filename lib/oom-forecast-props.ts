@@ -12,6 +12,15 @@ export interface OomForecastProps {
   readonly prometheusUrl: string;
 
   /**
+   * An http(s) proxy through which the function reaches Prometheus, such as
+   * `http://proxy.internal:3128`; https is tunnelled with CONNECT. Only the Prometheus queries
+   * use it: the AWS SDK clients (SNS, DynamoDB, Secrets Manager) connect directly.
+   *
+   * @default - a direct connection
+   */
+  readonly prometheusProxyUrl?: string;
+
+  /**
    * Extra label matchers applied to every default query, such as `namespace="dojo"`.
    * @default - none
    */

@@ -108,6 +108,11 @@ export class OomForecast extends Construct {
     if (settings.notifyTimeZone !== undefined) {
       environment.NOTIFY_TIME_ZONE = settings.notifyTimeZone;
     }
+    if (props.prometheusProxyUrl !== undefined) {
+      // Read by the Prometheus client only; the AWS SDK ignores these variables.
+      environment.HTTPS_PROXY = props.prometheusProxyUrl.trim();
+      environment.HTTP_PROXY = props.prometheusProxyUrl.trim();
+    }
     return environment;
   }
 

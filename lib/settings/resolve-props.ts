@@ -7,7 +7,7 @@ import { defaultPrometheusAuth } from '../parts/prometheus-access';
 import { missedRunWindowSeconds } from '../schedule/run-interval';
 import { ParsedSchedule, parseScheduleText } from '../schedule/schedule-text';
 import { parseSelector } from '../../lambda/queries/selector';
-import { PrometheusAuth, checkPrometheusUrl, checkRegion, checkTimeZone, parseEmailList, parsePhoneList } from './validators';
+import { PrometheusAuth, checkPrometheusUrl, checkProxyUrl, checkRegion, checkTimeZone, parseEmailList, parsePhoneList } from './validators';
 
 const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
 
@@ -37,6 +37,9 @@ export function resolveProps(props: OomForecastProps): ResolvedProps {
 
   if (!Token.isUnresolved(props.prometheusUrl)) {
     checkPrometheusUrl(props.prometheusUrl, label('prometheusUrl'));
+  }
+  if (props.prometheusProxyUrl !== undefined && !Token.isUnresolved(props.prometheusProxyUrl)) {
+    checkProxyUrl(props.prometheusProxyUrl, label('prometheusProxyUrl'));
   }
   const warnDays = parsePositiveNumber(String(props.warnDays ?? DEFAULT_WARN_DAYS), label('warnDays'));
   const criticalDays = parsePositiveNumber(String(props.criticalDays ?? DEFAULT_CRITICAL_DAYS), label('criticalDays'));

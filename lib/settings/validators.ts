@@ -54,6 +54,29 @@ export function checkPrometheusUrl(text: string, name: string): string {
   return trimmed;
 }
 
+/**
+ * Checks the URL of an http(s) proxy: http or https, a host, and no user name or password, which
+ * the function's environment would show in plain text.
+ *
+ * @returns the URL without surrounding blanks
+ */
+export function checkProxyUrl(text: string, name: string): string {
+  const trimmed = text.trim();
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new UsageError(`${name} "${text}": expected an http or https proxy URL such as http://proxy.internal:3128`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${name} "${text}": expected an http or https proxy URL, not ${url.protocol}`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new UsageError(`${name} "${url.protocol}//***@${url.host}": the proxy URL contains credentials, which the function's environment would show in plain text`);
+  }
+  return trimmed;
+}
+
 /** Checks a comma-separated list of e-mail addresses. */
 export function parseEmailList(value: string | readonly string[], name: string): string[] {
   const addresses = splitList(value);

@@ -43,6 +43,8 @@ describe('context validation', () => {
     ['bad subnet id', { ...BASE_CONTEXT, vpcId: 'vpc-0123456789abcdef0', subnetIds: 'subnet-1,subnet-0123456789abcdef0' }, /context "subnetIds" = "subnet-1": expected ids such as subnet-0123456789abcdef0/],
     ['subnets without VPC', { ...BASE_CONTEXT, subnetIds: 'subnet-0123456789abcdef0' }, /context "subnetIds" = "subnet-0123456789abcdef0": needs "vpcId" as well/],
     ['two VPC ids', { ...BASE_CONTEXT, vpcId: 'vpc-0123456789abcdef0,vpc-0123456789abcdef1' }, /context "vpcId" = ".*": expected a single VPC id/],
+    ['proxy with credentials', { ...BASE_CONTEXT, prometheusProxyUrl: 'http://alice:s3cret@proxy.internal:3128' }, /context "prometheusProxyUrl" = "http:\/\/\*\*\*@proxy.internal:3128": the proxy URL contains credentials/],
+    ['socks proxy', { ...BASE_CONTEXT, prometheusProxyUrl: 'socks5://proxy.internal:1080' }, /context "prometheusProxyUrl" = "socks5:\/\/proxy.internal:1080": expected an http or https proxy URL, not socks5:/],
     ['mis-cased prometheusURL', { ...BASE_CONTEXT, prometheusURL: 'https://prometheus.internal' }, /context "prometheusURL" is not an oom-forecast setting: did you mean "prometheusUrl"\? Keys are case-sensitive\./],
     ['snake-case warn_days', { ...BASE_CONTEXT, warn_days: '3' }, /context "warn_days" is not an oom-forecast setting: did you mean "warnDays"\?/],
     ['bad selector', { ...BASE_CONTEXT, selector: 'namespace=dojo' }, /context "selector" = "namespace=dojo": expected label matchers such as namespace="dojo"/],

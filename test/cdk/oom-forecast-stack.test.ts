@@ -63,6 +63,13 @@ describe('checker function', () => {
     });
   });
 
+  test('a proxy for Prometheus goes into the variables that the Prometheus client reads', () => {
+    const environment = functionEnvironment(synthTemplate({ prometheusProxyUrl: 'http://proxy.internal:3128' }));
+
+    expect(environment.HTTPS_PROXY).toBe('http://proxy.internal:3128');
+    expect(environment.HTTP_PROXY).toBe('http://proxy.internal:3128');
+  });
+
   test('environment has an empty selector and no optional queries by default', () => {
     const environment = functionEnvironment(synthTemplate());
 
@@ -73,6 +80,7 @@ describe('checker function', () => {
     expect(environment).not.toHaveProperty('PROMETHEUS_SECRET_ARN');
     expect(environment).not.toHaveProperty('PROMETHEUS_REGION');
     expect(environment).not.toHaveProperty('NOTIFY_TIME_ZONE');
+    expect(environment).not.toHaveProperty('HTTPS_PROXY');
   });
 
   test('messages show the local time of a cron schedule\'s zone', () => {
