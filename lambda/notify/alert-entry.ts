@@ -7,6 +7,8 @@ import { remediationHint } from './remediation';
 import { formatDuration, formatInstantForPeople } from './time-format';
 
 const DEFAULT_GRAPH_RANGE = '7d';
+/** A kill this recent explains a resolved notice, as it does in the alert policy. */
+const RECENT_KILL_SECONDS = 24 * 3600;
 
 /** Renders one notification as a block of the email: every fact a person needs to act on it. */
 export function detailedEntry(notification: Notification, context: MessageContext): string {
@@ -14,7 +16,7 @@ export function detailedEntry(notification: Notification, context: MessageContex
   const lines = [`${notification.severity.toUpperCase()}  ${notification.id}  (${kindLabel(notification)})`];
 
   if (notification.kind === 'resolved') {
-    lines.push(`  ${resolvedSentence(notification)}`);
+    lines.push(`  ${resolvedSentence(notification, context)}`);
   } else {
     lines.push(`  ${limitSentence(notification, context)}`);
   }
@@ -28,7 +30,8 @@ export function detailedEntry(notification: Notification, context: MessageContex
     lines.push(`  Evidence: ${verdict.evidence.join('; ')}`);
   }
   lines.push(`  Graph: ${graphUrl(notification, context)}`);
-  if (notification.kind !== 'resolved') {
+  // A leak restarted by an OOM kill still leaks: its resolved notice keeps the hint.
+  if (notification.kind !== 'resolved' || killedRecently(notification)) {
     const hint = remediationHint(notification.labels, verdict?.evidence ?? [], verdict?.limitBytes ?? null);
     lines.push(`  Hint: ${hint.text}`);
   }
@@ -96,11 +99,31 @@ function limitSentence(notification: Notification, context: MessageContext): str
   return `Limit reached ${formatInstantForPeople(eta, context.timeZone)}, in ${formatDuration(notification.hoursToLimit)}${intervalText}`;
 }
 
-function resolvedSentence(notification: Notification): string {
-  if (!notification.verdict) {
+function resolvedSentence(notification: Notification, context: MessageContext): string {
+  const verdict = notification.verdict;
+  if (!verdict) {
     return 'No longer seen by recent checks: the container was probably removed or renamed.';
   }
-  return `No longer forecast to reach its limit (pattern now ${notification.verdict.pattern}).`;
+  const eta = etaSeconds(notification);
+  if (eta === null || notification.hoursToLimit === null) {
+    return `No longer forecast to reach its limit (pattern now ${verdict.pattern}).`;
+  }
+  const horizon = context.warnDays === undefined ? 'the warning horizon' : `the ${context.warnDays}-day warning horizon`;
+  const next = `${formatInstantForPeople(eta, context.timeZone)}, in ${formatDuration(notification.hoursToLimit)}`;
+  const killedAt = verdict.restarts.lastOomKillAt;
+  if (killedRecently(notification) && killedAt != null) {
+    return (
+      `OOM-killed ${formatInstantForPeople(killedAt, context.timeZone)} and restarted. Growing as the lifetime that ended did, ` +
+      `it reaches the limit again ${next}, beyond ${horizon}: a new warning comes when that is within it.`
+    );
+  }
+  return `Now forecast to reach its limit ${next}, beyond ${horizon} (pattern ${verdict.pattern}).`;
+}
+
+/** Returns whether the notification's container was OOM-killed within the day before it. */
+function killedRecently(notification: Notification): boolean {
+  const killedAt = notification.verdict?.restarts.lastOomKillAt;
+  return killedAt != null && notification.at - killedAt <= RECENT_KILL_SECONDS;
 }
 
 function usageSentence(verdict: Verdict): string {

@@ -112,6 +112,29 @@ describe('buildAlertMessage', () => {
     expect(message.emailText).toContain('No longer forecast to reach its limit (pattern now flat).');
   });
 
+  test('a resolved notice after an OOM kill says when the restarted leak reaches the limit again, and keeps the hint', () => {
+    const restarted = leak('dojo/dojo-django/uwsgi', 195, {
+      severity: 'none',
+      restarts: { total: 1, oomKills: 1, perDay: 0.14, lastOomKillAt: CHECK_AT - 40 * 60 },
+    });
+
+    const text = buildAlertMessage([notify(restarted, 'resolved', 1)], context).emailText;
+
+    expect(text).toContain(
+      '  OOM-killed 2026-12-01 06:20 UTC and restarted. Growing as the lifetime that ended did, it reaches the limit again 2026-12-09 10:00 UTC, in 8.1 days, beyond the 7-day warning horizon: a new warning comes when that is within it.',
+    );
+    expect(text).toContain('  Hint: uWSGI: recycle workers');
+  });
+
+  test('a resolved notice whose forecast moved beyond the horizon gives the new date', () => {
+    const farther = leak('shop/cart/node-api', 300, { severity: 'none' });
+
+    const text = buildAlertMessage([notify(farther, 'resolved', 160)], context).emailText;
+
+    expect(text).toContain('  Now forecast to reach its limit 2026-12-13 19:00 UTC, in 12.5 days, beyond the 7-day warning horizon (pattern linear-growth).');
+    expect(text).not.toContain('Hint:');
+  });
+
   test('email header counts severities and footer states the zone', () => {
     expect(message.emailText.startsWith('oom-forecast check of 2026-12-01 07:00 UTC: 2 critical, 1 warning, 1 resolved.\n\n')).toBe(true);
     expect(message.emailText.endsWith('Times are UTC. Warning when the limit is forecast within 7 days, critical within 2 days.')).toBe(true);
