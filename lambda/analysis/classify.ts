@@ -181,6 +181,9 @@ function fromCurrentRun(current: Run, shape: RunShape, currentSlope: number | nu
  * within the range they reached. A pod rolled out in the morning rises with the day's traffic
  * for hours, which a straight line would forecast into the limit. A leak brought by the new
  * version, or daily peaks that keep rising, are forecast once the run rises above that range.
+ *
+ * NOTE: a workload with less than two days of earlier lifetimes shows no daily cycle yet, so a
+ * young workload that rises with its traffic is still read as growth.
  */
 function withinDailyRange(current: Run, shape: RunShape, lifetimes: LifetimeSummary, limitBytes: number): Classification | null {
   const peakBytes = lifetimes.dailyCyclePeakBytes;
