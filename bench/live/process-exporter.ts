@@ -1,7 +1,7 @@
 /** prometheus-process-exporter, grouping the uwsgi processes of each phase by their command line. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findFreePort, startGroup, waitForHttp, type ProcessGroup } from '../support/processes';
+import { findFreePort, startGroup, waitForHttp, type ProcessGroup } from '../../lambda/local-prometheus/process-group';
 
 /** A process group for the exporter: processes named uwsgi whose command line contains `directory`. */
 export interface ExporterGroup {

@@ -1,7 +1,7 @@
 /** The leaking WSGI app and the uwsgi server that runs it. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findFreePort, startGroup, waitForHttp, type ProcessGroup } from '../support/processes';
+import { findFreePort, startGroup, waitForHttp, type ProcessGroup } from '../../lambda/local-prometheus/process-group';
 
 /**
  * Keeps a bytes object per request in a module-level list, as a cache that never evicts would:

@@ -2,18 +2,21 @@
  * A throwaway Prometheus on 127.0.0.1 for tests, the demo and benchmarks: backfill OpenMetrics
  * into TSDB blocks with promtool, then serve them with the prometheus binary.
  */
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findBinary } from './binaries';
 import { MetricSeries, writeOpenMetricsFile } from './openmetrics';
+import { findFreePort, startGroup, waitForHttp } from './process-group';
 
 export { findBinary, MissingBinaryError } from './binaries';
 
 const execFileAsync = promisify(execFile);
+
+/** Prometheus gets this long to shut down after SIGTERM before it is killed. */
+const STOP_TIMEOUT_MS = 5000;
 
 /**
  * promtool re-reads the whole input once per block, so its default of 2 h blocks makes 30 days
@@ -82,87 +85,9 @@ export interface StartPrometheusOptions {
   readonly readyTimeoutMs?: number;
 }
 
-const running = new Set<ChildProcess>();
-let exitHooksInstalled = false;
-
-/**
- * Kills every server this process started when the process ends, so an aborted test run or
- * demo leaves no orphan. A signal is re-sent after the cleanup when nothing else handles it,
- * so the process still ends as it would have.
- */
-function installExitHooks(): void {
-  if (exitHooksInstalled) {
-    return;
-  }
-  exitHooksInstalled = true;
-
-  const killAll = (): void => {
-    for (const child of running) {
-      child.kill('SIGKILL');
-    }
-  };
-  process.on('exit', killAll);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const onSignal = (): void => {
-      killAll();
-      if (process.listenerCount(signal) === 1) {
-        process.removeListener(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
-    };
-    process.on(signal, onSignal);
-  }
-}
-
-/** Asks the kernel for a free loopback port. Another process may take it before Prometheus binds it. */
-async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function renderConfig(scrapeConfigs: readonly Record<string, unknown>[]): string {
   // JSON is valid YAML, so no YAML library is needed for this small file.
   return JSON.stringify({ global: { scrape_interval: '15s', evaluation_interval: '15s' }, scrape_configs: scrapeConfigs }, null, 2);
-}
-
-async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`prometheus exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${log()}`);
-    }
-    try {
-      const response = await fetch(`${url}/-/ready`);
-      if (response.status === 200) {
-        return;
-      }
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`prometheus at ${url} was not ready within ${timeoutMs} ms:\n${log()}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => {
-    const forceKill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(forceKill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 /** Starts one server on a port that the caller has already chosen. */
@@ -180,34 +105,19 @@ async function startOnPort(options: StartPrometheusOptions, port: number, config
     '--log.level=warn',
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  running.add(child);
-  installExitHooks();
-
-  // The last lines of the log go into error messages.
-  let logTail = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (text: string) => {
-    logTail = (logTail + text).slice(-4000);
-  });
-  child.once('exit', () => running.delete(child));
-
+  const group = await startGroup('prometheus', binary, args);
   try {
-    await waitUntilReady(url, child, options.readyTimeoutMs ?? 60000, () => logTail);
+    await waitForHttp(`${url}/-/ready`, group, options.readyTimeoutMs ?? 60000);
   } catch (error) {
-    await stopChild(child);
+    await group.stop('SIGTERM', STOP_TIMEOUT_MS);
     throw error;
   }
 
-  let stopped: Promise<void> | undefined;
   return {
     url,
     port,
     dataDir: options.dataDir,
-    stop: () => {
-      stopped ??= stopChild(child);
-      return stopped;
-    },
+    stop: () => group.stop('SIGTERM', STOP_TIMEOUT_MS),
   };
 }
 

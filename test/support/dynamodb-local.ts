@@ -9,9 +9,7 @@
  * host to 127.0.0.1 and only then starts it.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
@@ -22,6 +20,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { findFreePort, startGroup, type ProcessGroup } from '../../lambda/local-prometheus/process-group';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../../lambda/store/dynamodb/table-layout';
 
 const EMULATOR_DIRECTORY = path.resolve(__dirname, '../../node_modules/amplify-dynamodb-simulator/emulator');
@@ -73,7 +72,8 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
     path.join(EMULATOR_DIRECTORY, 'DynamoDBLocal.jar'),
     path.join(EMULATOR_DIRECTORY, 'DynamoDBLocal_lib', '*'),
   ].join(path.delimiter);
-  const child = spawn(
+  const group = await startGroup(
+    'DynamoDB Local',
     'java',
     [
       `-Djava.library.path=${path.join(EMULATOR_DIRECTORY, 'DynamoDBLocal_lib')}`,
@@ -85,27 +85,19 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
       '-port',
       String(port),
     ],
-    { env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
   );
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const killOnExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
 
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const stop = async (): Promise<void> => {
     client.destroy();
-    process.removeListener('exit', killOnExit);
-    await killAndWait(child);
+    await group.stop('SIGTERM', 5000);
     rmSync(launcherDirectory, { recursive: true, force: true });
   };
 
   try {
-    await waitUntilReady(client, child, () => output);
+    await waitUntilReady(client, group);
   } catch (error) {
     await stop();
     throw error;
@@ -140,49 +132,20 @@ export async function createHistoryTable(client: DynamoDBClient, tableName: stri
   );
 }
 
-async function waitUntilReady(client: DynamoDBClient, child: ChildProcess, output: () => string): Promise<void> {
+async function waitUntilReady(client: DynamoDBClient, group: ProcessGroup): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null) {
-      throw new Error(`DynamoDB Local exited with code ${child.exitCode} before it was ready:\n${output()}`);
+    if (group.exited()) {
+      throw new Error(`DynamoDB Local exited before it was ready:\n${group.outputTail()}`);
     }
     try {
       await client.send(new ListTablesCommand({}));
       return;
     } catch (error) {
       if (Date.now() > deadline) {
-        throw new Error(`DynamoDB Local was not ready within ${READY_TIMEOUT_MS} ms (${String(error)}):\n${output()}`);
+        throw new Error(`DynamoDB Local was not ready within ${READY_TIMEOUT_MS} ms (${String(error)}):\n${group.outputTail()}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-}
-
-async function killAndWait(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return;
-  }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Returns a port that was free on 127.0.0.1 a moment ago. */
-export async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') {
-          resolve(address.port);
-        } else {
-          reject(new Error('could not read the port of a probe server'));
-        }
-      });
-    });
-  });
 }

@@ -1,6 +1,7 @@
 /**
- * Child processes for benchmarks: each runs in its own process group on 127.0.0.1, and is stopped
- * with its whole group (uwsgi forks workers), also when the benchmark exits early.
+ * Child processes of tests, the demo and benchmarks: each leads its own process group on this
+ * machine and is stopped with its whole group (uwsgi forks workers), also when this process ends
+ * early, so that nothing outlives a test run, a demo or a benchmark.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -21,7 +22,7 @@ export interface ProcessGroup {
 }
 
 const runningGroups = new Map<number, ChildProcess>();
-let exitHookInstalled = false;
+let exitHooksInstalled = false;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -31,24 +32,31 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Kills every group still running when the benchmark process exits, so that no uwsgi worker outlives it. */
-function installExitHook(): void {
-  if (exitHookInstalled) {
+function killAllGroups(): void {
+  for (const pid of runningGroups.keys()) {
+    killGroup(pid, 'SIGKILL');
+  }
+}
+
+/**
+ * Kills every group still running when this process ends. A signal is sent again after the
+ * cleanup when nothing else handles it, so the process still ends as it would have.
+ */
+function installExitHooks(): void {
+  if (exitHooksInstalled) {
     return;
   }
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of runningGroups.keys()) {
-      killGroup(pid, 'SIGKILL');
-    }
-  });
+  exitHooksInstalled = true;
+  process.on('exit', killAllGroups);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      for (const pid of runningGroups.keys()) {
-        killGroup(pid, 'SIGKILL');
+    const onSignal = (): void => {
+      killAllGroups();
+      if (process.listenerCount(signal) === 1) {
+        process.removeListener(signal, onSignal);
+        process.kill(process.pid, signal);
       }
-      process.exit(130);
-    });
+    };
+    process.on(signal, onSignal);
   }
 }
 
@@ -58,7 +66,7 @@ function installExitHook(): void {
  * @throws Error when the command cannot be started (not installed, not executable)
  */
 export async function startGroup(name: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ProcessGroup> {
-  installExitHook();
+  installExitHooks();
   const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
@@ -97,7 +105,7 @@ export async function startGroup(name: string, command: string, args: readonly s
             await exitedPromise;
           }
         }
-        // Workers that outlived their master still belong to the group.
+        // Workers that outlived their leader still belong to the group.
         killGroup(pid, 'SIGKILL');
         runningGroups.delete(pid);
       })();
@@ -135,7 +143,7 @@ export async function waitForHttp(url: string, group: ProcessGroup, timeoutMs = 
     } catch {
       // Not listening yet.
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`${group.name} timed out: ${url} did not respond with 200 within ${timeoutMs} ms:\n${group.outputTail()}`);
+  throw new Error(`${group.name} at ${url} did not respond with 200 within ${timeoutMs} ms:\n${group.outputTail()}`);
 }
