@@ -1,7 +1,7 @@
 /**
- * Child processes of tests, the demo and benchmarks: each leads its own process group on this
- * machine and is stopped with its whole group (uwsgi forks workers), also when this process ends
- * early, so that nothing outlives a test run, a demo or a benchmark.
+ * Child processes of tests, the demo and benchmarks. Each leads its own process group and is
+ * stopped with its whole group, because uwsgi forks workers. Groups still running when this
+ * process ends early are killed too, so nothing outlives a test run, a demo or a benchmark.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';

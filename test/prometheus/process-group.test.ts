@@ -3,7 +3,7 @@ import { findFreePort, startGroup, waitForHttp } from '../../lambda/local-promet
 
 /**
  * Returns whether any process of the group led by `pid` still runs. Killed processes that no one
- * has reaped yet (state Z) do not count: in a container, nobody may ever reap an orphan.
+ * has reaped yet (state Z) do not count: in a container, an orphan may never be reaped.
  */
 function groupAlive(pid: number): boolean {
   const rows = execFileSync('ps', ['-eo', 'pgid=,stat=']).toString().trim().split('\n');
