@@ -99,7 +99,13 @@ export async function startGroup(name: string, command: string, args: readonly s
       stopping ??= (async () => {
         if (!hasExited) {
           killGroup(pid, signal);
-          const timedOut = await Promise.race([exitedPromise.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), timeoutMs))]);
+          // The timer is cleared once the leader exits, so that it keeps no test run or demo waiting.
+          let timer: NodeJS.Timeout | undefined;
+          const deadline = new Promise<boolean>((resolve) => {
+            timer = setTimeout(() => resolve(true), timeoutMs);
+          });
+          const timedOut = await Promise.race([exitedPromise.then(() => false), deadline]);
+          clearTimeout(timer);
           if (timedOut) {
             killGroup(pid, 'SIGKILL');
             await exitedPromise;

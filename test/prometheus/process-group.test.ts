@@ -39,3 +39,13 @@ describe('process groups of local servers', () => {
     await expect(startGroup('ghost', 'oom-forecast-no-such-binary', [])).rejects.toThrow('ghost: failed to start oom-forecast-no-such-binary');
   });
 });
+
+test('stop leaves no timer behind once the group has exited', async () => {
+  const group = await startGroup('short sleeper', 'sleep', ['30']);
+  const handlesBefore = process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+
+  await group.stop('SIGTERM', 60_000);
+
+  const handlesAfter = process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+  expect(handlesAfter).toBeLessThanOrEqual(handlesBefore);
+});
