@@ -40,12 +40,30 @@ describe('process groups of local servers', () => {
   });
 });
 
-test('stop leaves no timer behind once the group has exited', async () => {
+test('stop clears its deadline once the group has exited, so no timer keeps the process waiting', async () => {
   const group = await startGroup('short sleeper', 'sleep', ['30']);
-  const handlesBefore = process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+  const realSetTimeout = global.setTimeout;
+  const deadlines: NodeJS.Timeout[] = [];
+  const cleared = new Set<unknown>();
+  const setSpy = jest.spyOn(global, 'setTimeout').mockImplementation(((callback: () => void, delayMs?: number) => {
+    const timer = realSetTimeout(callback, delayMs);
+    if (delayMs === 60_000) {
+      deadlines.push(timer);
+    }
+    return timer;
+  }) as typeof setTimeout);
+  const clearSpy = jest.spyOn(global, 'clearTimeout').mockImplementation((timer) => {
+    cleared.add(timer);
+  });
 
-  await group.stop('SIGTERM', 60_000);
+  try {
+    await group.stop('SIGTERM', 60_000);
+  } finally {
+    setSpy.mockRestore();
+    clearSpy.mockRestore();
+  }
 
-  const handlesAfter = process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
-  expect(handlesAfter).toBeLessThanOrEqual(handlesBefore);
+  expect(deadlines).toHaveLength(1);
+  expect(cleared.has(deadlines[0])).toBe(true);
+  clearTimeout(deadlines[0]);
 });
