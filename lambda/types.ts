@@ -108,9 +108,9 @@ export interface Verdict {
   /** How much the verdict can be trusted, from 0 to 1. */
   readonly confidence: number;
   /**
-   * Restarts in the lookback: all of them, those with reason OOMKilled, the rate per day, and
-   * the Unix seconds of the latest OOM kill (null when none; absent from verdicts of older
-   * versions).
+   * Restarts in the lookback: all of them, those with reason OOMKilled, and the rate per day.
+   * `lastOomKillAt` is the Unix seconds of the latest OOM kill, null when there is none, and
+   * absent from verdicts of older versions.
    */
   readonly restarts: { readonly total: number; readonly oomKills: number; readonly perDay: number; readonly lastOomKillAt?: number | null };
   /** Highest peak of the lookback as a fraction of the limit, or null without a limit. */

@@ -85,9 +85,9 @@ function severityHints(
   currentSamples: readonly { t: number; v: number }[],
   windows: AnalysisWindows,
 ): SeverityHints {
-  // The peak that ended in the latest OOM kill is that kill, which the restart hint covers; the
-  // headroom is judged on the containers started since. The dead container's series may still
-  // hold a sample a step after the kill, so runs are chosen by their start, not samples by time.
+  // The peak before the latest OOM kill is covered by the restart hint, so the headroom is judged
+  // on the containers started since. Runs are chosen by their start rather than samples by time,
+  // because the dead container's series may still contain a sample one step after the kill.
   const killedAt = lastOomKillAt(restarts);
   const runsSinceKill = killedAt === null ? liveRuns : liveRuns.filter((run) => run.samples[0].t >= killedAt - history.stepSeconds);
   // Loops rather than flatMap, filter and reduce, which took about a tenth of the analysis time.

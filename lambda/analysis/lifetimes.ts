@@ -63,9 +63,9 @@ export function summarizeLifetimes(
   const medianSlope = medianOr(slopes, 0);
   const spread = quantileOr(slopes, 0.75, 0) - quantileOr(slopes, 0.25, 0);
   // One lifetime that grew steadily all the way to an OOM kill has shown the whole path to the
-  // limit; otherwise two alike lifetimes are needed before their rate is trusted.
-  // NOTE: a leak that does not come back after the restart is still forecast from the old rate
-  // until the new container has grown clearly less (`slopeBelowLifetimes`), about 2 hourly checks.
+  // limit. Otherwise two alike lifetimes are needed before their rate is trusted.
+  // NOTE: a leak that does not come back after the restart is forecast from the old rate until
+  // the new container has grown clearly less (`slopeBelowLifetimes`), about 2 hourly checks.
   const oneLeakToTheEnd = growing.length === 1 && endedInOomKill(growing[0].run);
   const isConsistent =
     (growing.length >= 2 || oneLeakToTheEnd) && growing.length >= MIN_GROWING_SHARE * analyzed.length && medianSlope > 0 && spread <= MAX_SLOPE_SPREAD * medianSlope;

@@ -1,5 +1,6 @@
 import { formatHoursInterval, formatRate } from '../analysis/describe';
 import { formatBytes, formatInstant } from '../config/units';
+import { wasKilledRecently } from '../policy/alert-policy';
 import type { Notification, Verdict } from '../types';
 import { prometheusGraphUrl } from './graph-link';
 import { etaSeconds, type MessageContext } from './message-context';
@@ -7,8 +8,6 @@ import { remediationHint } from './remediation';
 import { formatDuration, formatInstantForPeople } from './time-format';
 
 const DEFAULT_GRAPH_RANGE = '7d';
-/** A kill this recent explains a resolved notice, as it does in the alert policy. */
-const RECENT_KILL_SECONDS = 24 * 3600;
 
 /** Renders one notification as a block of the email: every fact a person needs to act on it. */
 export function detailedEntry(notification: Notification, context: MessageContext): string {
@@ -122,8 +121,7 @@ function resolvedSentence(notification: Notification, context: MessageContext): 
 
 /** Returns whether the notification's container was OOM-killed within the day before it. */
 function killedRecently(notification: Notification): boolean {
-  const killedAt = notification.verdict?.restarts.lastOomKillAt;
-  return killedAt != null && notification.at - killedAt <= RECENT_KILL_SECONDS;
+  return notification.verdict !== null && wasKilledRecently(notification.verdict, notification.at);
 }
 
 function usageSentence(verdict: Verdict): string {

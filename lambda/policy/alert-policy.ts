@@ -216,20 +216,24 @@ function decideForContainer(
   return { state: notifiedState, notification };
 }
 
-/** Whether an OOM kill happened after the last notification, so that no message has reported the restart yet. */
+/** Returns whether an OOM kill happened after the last notification, so that no message has reported the restart yet. */
 function isFirstCheckAfterKill(verdict: Verdict, state: AlertState): boolean {
   const killedAt = verdict.restarts.lastOomKillAt;
   return killedAt != null && state.lastNotifiedAt !== null && killedAt > state.lastNotifiedAt;
 }
 
 /**
- * Whether the verdict is about a container restarted after an OOM kill in the last day, with a
- * forecast of its next kill: the episode the alert was about has ended, and the forecast gives
- * the start of the next one.
+ * Returns whether the verdict is about a container restarted after an OOM kill in the last day,
+ * with a forecast of its next kill. The episode the alert was about has then ended.
  */
 function isRestartedAfterKill(verdict: Verdict, atSeconds: number): boolean {
+  return wasKilledRecently(verdict, atSeconds) && verdict.hoursToLimit !== null;
+}
+
+/** Returns whether the verdict's container was OOM-killed within the day before `atSeconds`. */
+export function wasKilledRecently(verdict: Verdict, atSeconds: number): boolean {
   const killedAt = verdict.restarts.lastOomKillAt;
-  return killedAt != null && atSeconds - killedAt <= RECENT_KILL_SECONDS && verdict.hoursToLimit !== null;
+  return killedAt != null && atSeconds - killedAt <= RECENT_KILL_SECONDS;
 }
 
 /** OOM loops are already happening, and a confident critical forecast leaves no time to wait. */

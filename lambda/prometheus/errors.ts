@@ -217,7 +217,7 @@ export function errorFromNetwork(url: string, error: unknown, timeoutMs: number,
  */
 export function withProxyNote(error: PrometheusError, proxyDisplayUrl: string): PrometheusError {
   return new PrometheusError({
-    message: `${error.message} The request went through the proxy ${proxyDisplayUrl}, which may have answered it; check NO_PROXY for hosts to reach directly.`,
+    message: `${error.message} The request went through the proxy ${proxyDisplayUrl}, which may have sent this response itself. Check the proxy, and NO_PROXY for hosts to reach directly.`,
     url: error.url,
     kind: error.kind,
     status: error.status,

@@ -18,18 +18,20 @@ export interface ProxyRoute {
 }
 
 /** Host names that are always reached directly, so that no proxy receives what is meant for this machine. */
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
+/** The IPv4 loopback network 127.0.0.0/8, as an address rather than a host name such as 127.example.com. */
+const IPV4_LOOPBACK = /^127(\.\d{1,3}){3}$/;
 
 /**
  * Returns the route to a Prometheus base URL through the proxy that the environment names, or
  * null for a direct connection. Loopback hosts are always reached directly, whatever the
  * variables hold: a local Prometheus, the demo's and the tests'.
  *
- * @throws UsageError when the proxy variable holds no http(s) URL
+ * @throws UsageError when the proxy variable is not an http(s) URL
  */
 export function proxyRouteFor(baseUrl: string): ProxyRoute | null {
   const target = new URL(baseUrl);
-  if (LOOPBACK_HOSTS.has(target.hostname) || target.hostname.startsWith('127.')) {
+  if (LOOPBACK_HOSTS.has(target.hostname) || IPV4_LOOPBACK.test(target.hostname)) {
     return null;
   }
   const proxyText = getProxyForUrl(baseUrl);

@@ -34,24 +34,14 @@ export function splitList(value: string | readonly string[]): string[] {
  * @returns the URL without surrounding blanks
  */
 export function checkPrometheusUrl(text: string, name: string): string {
-  const trimmed = text.trim();
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    throw new UsageError(`${name} "${text}": expected an http or https URL such as https://prometheus.example.com`);
-  }
-
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`${name} "${text}": expected an http or https URL, not ${url.protocol}`);
-  }
+  const url = parseHttpUrl(text, name, 'an http or https URL such as https://prometheus.example.com', 'an http or https URL');
   if (url.username !== '' || url.password !== '') {
     throw new UsageError(
       `${name} "${url.protocol}//***@${url.host}${url.pathname}": the URL contains credentials, which would be stored in plain text; ` +
         'put them in a Secrets Manager secret and set prometheusAuth to basic and prometheusSecretArn to the secret',
     );
   }
-  return trimmed;
+  return text.trim();
 }
 
 /**
@@ -61,20 +51,31 @@ export function checkPrometheusUrl(text: string, name: string): string {
  * @returns the URL without surrounding blanks
  */
 export function checkProxyUrl(text: string, name: string): string {
-  const trimmed = text.trim();
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    throw new UsageError(`${name} "${text}": expected an http or https proxy URL such as http://proxy.internal:3128`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`${name} "${text}": expected an http or https proxy URL, not ${url.protocol}`);
-  }
+  const url = parseHttpUrl(text, name, 'an http or https proxy URL such as http://proxy.internal:3128', 'an http or https proxy URL');
   if (url.username !== '' || url.password !== '') {
     throw new UsageError(`${name} "${url.protocol}//***@${url.host}": the proxy URL contains credentials, which the function's environment would show in plain text`);
   }
-  return trimmed;
+  return text.trim();
+}
+
+/**
+ * Parses an http or https URL.
+ *
+ * @param example - what is expected, with an example, for a value that is no URL
+ * @param kind - what is expected, for a URL of another scheme
+ * @throws UsageError naming the setting, the value and what is expected
+ */
+function parseHttpUrl(text: string, name: string, example: string, kind: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new UsageError(`${name} "${text}": expected ${example}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${name} "${text}": expected ${kind}, not ${url.protocol}`);
+  }
+  return url;
 }
 
 /** Checks a comma-separated list of e-mail addresses. */

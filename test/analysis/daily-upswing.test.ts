@@ -31,7 +31,7 @@ function rolledOutCycle(leakBytesPerHour = 0) {
 }
 
 describe('a pod rolled out into a daily traffic cycle', () => {
-  test('reads 10 hours of rising traffic as the daily cycle of the earlier pod, with no forecast', () => {
+  test('rise within daily range: no forecast', () => {
     const verdict = analyzeContainer(rolledOutCycle(), thresholds);
 
     expect(verdict.pattern).toBe('daily-cycle');
@@ -40,7 +40,7 @@ describe('a pod rolled out into a daily traffic cycle', () => {
     expect(verdict.evidence[0]).toMatch(/within the range of 1 earlier lifetime that cycled daily \(peaks up to 9\d\d MiB, 7\d % of the limit\)/);
   });
 
-  test('forecasts a 15 MiB/h leak that the new version brought once it rises above that range', () => {
+  test('rise above range: 15 MiB/h leak forecast', () => {
     const verdict = analyzeContainer(rolledOutCycle(15 * MIB), thresholds);
 
     expect(verdict.pattern).toBe('linear-growth');

@@ -151,7 +151,7 @@ describe('the motivating leak right after its OOM kill', () => {
     return analyzeContainer(history, thresholds);
   }
 
-  test('forecasts the next kill from the growth of the lifetime that ended: 8 days, so no warning', () => {
+  test('restart forecast from ended lifetime', () => {
     const verdict = restarted(3, true);
     // From 500 MB + 90 MB at 30 MB/h to 6 GiB: (6442 − 590) / 30 ≈ 195 h.
     expect(verdict.pattern).toBe('linear-growth');
@@ -160,7 +160,7 @@ describe('the motivating leak right after its OOM kill', () => {
     expect(verdict.evidence).toContainEqual(expect.stringMatching(/^per-lifetime growth 28\.6 MiB\/h .* steady in 1 of 1 earlier lifetimes/));
   });
 
-  test('a dead container still reported a step after the kill neither blocks the forecast nor counts as headroom', () => {
+  test('lingering dead series ignored', () => {
     const verdict = restarted(8, true, true);
 
     expect(verdict.pattern).toBe('linear-growth');
@@ -168,7 +168,7 @@ describe('the motivating leak right after its OOM kill', () => {
     expect(verdict.severity).toBe('none');
   });
 
-  test('does not forecast a restarted container that stays flat from the lifetime that leaked', () => {
+  test('flat restart not forecast', () => {
     const verdict = restarted(3, false);
 
     expect(verdict.pattern).toBe('insufficient-data');

@@ -14,11 +14,11 @@ function compressedLeak(lookbackSeconds: number, limitBytes: number) {
 }
 
 describe('analysis windows', () => {
-  test.each([7 * 86400, 86400, undefined])('keep the full windows for a lookback of %s seconds', (lookbackSeconds) => {
+  test.each([7 * 86400, 86400, undefined])('full windows at %s seconds', (lookbackSeconds) => {
     expect(analysisWindows(lookbackSeconds)).toEqual(FULL_WINDOWS);
   });
 
-  test('shrink in proportion below one day: 90 minutes needs runs of 22.5 minutes', () => {
+  test('90 minutes: 22.5-minute runs', () => {
     const windows = analysisWindows(90 * MINUTE);
 
     expect(windows.minRunHours * 60).toBeCloseTo(22.5, 6);
@@ -28,7 +28,7 @@ describe('analysis windows', () => {
 });
 
 describe('a leak seen through a 3-minute lookback', () => {
-  test('forecasts the limit 60 s ahead within 5 % for a 1 MiB/s leak', () => {
+  test('1 MiB/s leak: 60 s within 5 %', () => {
     // 60 MiB + 180 s × 1 MiB/s = 240 MiB now; 60 MiB to go at 1 MiB/s.
     const verdict = analyzeContainer(compressedLeak(3 * MINUTE, 300 * MIB), { warnDays: 0.01, criticalDays: 0.002 });
 
@@ -39,7 +39,7 @@ describe('a leak seen through a 3-minute lookback', () => {
     expect(verdict.severity).toBe('critical');
   });
 
-  test('says too little data without the lookback, as a 6-hour run is needed', () => {
+  test('no lookback: insufficient data', () => {
     const history = { ...compressedLeak(3 * MINUTE, 300 * MIB), lookbackSeconds: undefined };
     const verdict = analyzeContainer(history, { warnDays: 0.01, criticalDays: 0.002 });
 
@@ -49,7 +49,7 @@ describe('a leak seen through a 3-minute lookback', () => {
 });
 
 describe('times under an hour', () => {
-  test('are written in minutes and seconds, not as 0.0 h', () => {
+  test('written in minutes and seconds', () => {
     expect(formatHours(0.5)).toBe('30 min');
     expect(formatHours(45 / 3600)).toBe('45 s');
     expect(formatHours(1.5)).toBe('1.5 h');

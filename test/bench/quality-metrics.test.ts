@@ -30,14 +30,14 @@ describe('quality bench metrics', () => {
   const killHour = 200;
   const leak = scenario({ oomKillSeconds: [START + killHour * HOUR] });
 
-  test('counts the lead of a warning active at the kill from its onset', () => {
+  test('lead counts from alert onset', () => {
     const figures = scenarioFigures(leak, 'warning', alertAt(range(40, 201)), SPAN);
 
     expect(figures.leadHours).toEqual([160]);
     expect(figures.verdictRight).toBe(true);
   });
 
-  test('counts alert hours more than 7 days before the kill as false', () => {
+  test('alert beyond horizon is false', () => {
     // On from 8 days before the kill (hour 8) until the kill.
     const figures = scenarioFigures(leak, 'warning', alertAt(range(8, 200)), SPAN);
 
@@ -45,7 +45,7 @@ describe('quality bench metrics', () => {
     expect(figures.falseAlertHoursAfterKill).toBe(0);
   });
 
-  test('counts hours after the kill as false when the next kill is beyond the horizon, and apart', () => {
+  test('hours after kill counted apart', () => {
     // On until 4 hours after the kill; the 5 minutes from the kill itself still see it coming.
     const figures = scenarioFigures(leak, 'warning', alertAt(range(100, 204)), SPAN);
 
@@ -53,7 +53,7 @@ describe('quality bench metrics', () => {
     expect(figures.falseAlertHoursAfterKill).toBeCloseTo(3 + 55 / 60, 6);
   });
 
-  test('an alert that goes off and on again before the kill is a flap; one kill between is none', () => {
+  test('flap needs no kill between', () => {
     const flapping = scenarioFigures(leak, 'warning', alertAt([...range(100, 110), ...range(120, 201)]), SPAN);
     const twoKills = scenario({ oomKillSeconds: [START + killHour * HOUR, START + 400 * HOUR] });
     const perKill = scenarioFigures(twoKills, 'warning', alertAt([...range(100, 201), ...range(300, 401)]), SPAN);
@@ -62,7 +62,7 @@ describe('quality bench metrics', () => {
     expect(perKill.flaps).toBe(0);
   });
 
-  test('measures the ETA error against the time left, leaving out forecasts made within 6 hours of the kill', () => {
+  test('ETA error against time left', () => {
     const figures = scenarioFigures(
       leak,
       'warning',
@@ -79,14 +79,14 @@ describe('quality bench metrics', () => {
     expect(figures.etaWithinTarget).toBe(2);
   });
 
-  test('a quiet benign scenario is a right verdict, an alerted one a wrong one', () => {
+  test('benign verdict right when quiet', () => {
     const benign = scenario({ group: 'benign' });
 
     expect(scenarioFigures(benign, 'warning', alertAt([]), SPAN).verdictRight).toBe(true);
     expect(scenarioFigures(benign, 'warning', alertAt([5]), SPAN)).toMatchObject({ verdictRight: false, falseAlertHours: 1 });
   });
 
-  test('groups kills within 12 hours into one episode and adds a projected kill due within the horizon of the span end', () => {
+  test('episodes group close kills', () => {
     const loop = scenario({ oomKillSeconds: [START + 10 * HOUR, START + 16 * HOUR, START + 100 * HOUR], projectedOomSeconds: SPAN.toSeconds + 2 * DAY });
 
     expect(oomEpisodes(loop, SPAN, 168).map((episode) => [episode.kills, episode.projected])).toEqual([

@@ -112,7 +112,7 @@ describe('buildAlertMessage', () => {
     expect(message.emailText).toContain('No longer forecast to reach its limit (pattern now flat).');
   });
 
-  test('a resolved notice after an OOM kill says when the restarted leak reaches the limit again, and keeps the hint', () => {
+  test('resolved after kill: next date, hint', () => {
     const restarted = leak('dojo/dojo-django/uwsgi', 195, {
       severity: 'none',
       restarts: { total: 1, oomKills: 1, perDay: 0.14, lastOomKillAt: CHECK_AT - 40 * 60 },
@@ -126,7 +126,7 @@ describe('buildAlertMessage', () => {
     expect(text).toContain('  Hint: uWSGI: recycle workers');
   });
 
-  test('a resolved notice whose forecast moved beyond the horizon gives the new date', () => {
+  test('resolved beyond horizon: new date', () => {
     const farther = leak('shop/cart/node-api', 300, { severity: 'none' });
 
     const text = buildAlertMessage([notify(farther, 'resolved', 160)], context).emailText;

@@ -152,7 +152,7 @@ describe('client HTTP behaviour', () => {
     expect(authorization).toBe(await resign(request, '/workspaces/ws-x/api/v1/query_range', {}));
   });
 
-  test('reports SigV4 without credentials as an authentication error that names the fix, sending nothing', async () => {
+  test('SigV4 without credentials: auth error', async () => {
     const before = stub.requests.length;
     const client = createPrometheusClient({
       url: stub.url,

@@ -38,32 +38,32 @@ describe('process groups of local servers', () => {
   test('a missing command is named in the error', async () => {
     await expect(startGroup('ghost', 'oom-forecast-no-such-binary', [])).rejects.toThrow('ghost: failed to start oom-forecast-no-such-binary');
   });
-});
 
-test('stop clears its deadline once the group has exited, so no timer keeps the process waiting', async () => {
-  const group = await startGroup('short sleeper', 'sleep', ['30']);
-  const realSetTimeout = global.setTimeout;
-  const deadlines: NodeJS.Timeout[] = [];
-  const cleared = new Set<unknown>();
-  const setSpy = jest.spyOn(global, 'setTimeout').mockImplementation(((callback: () => void, delayMs?: number) => {
-    const timer = realSetTimeout(callback, delayMs);
-    if (delayMs === 60_000) {
-      deadlines.push(timer);
+  test('stop clears its deadline timer', async () => {
+    const group = await startGroup('short sleeper', 'sleep', ['30']);
+    const realSetTimeout = global.setTimeout;
+    const deadlines: NodeJS.Timeout[] = [];
+    const cleared = new Set<unknown>();
+    const setSpy = jest.spyOn(global, 'setTimeout').mockImplementation(((callback: () => void, delayMs?: number) => {
+      const timer = realSetTimeout(callback, delayMs);
+      if (delayMs === 60_000) {
+        deadlines.push(timer);
+      }
+      return timer;
+    }) as typeof setTimeout);
+    const clearSpy = jest.spyOn(global, 'clearTimeout').mockImplementation((timer) => {
+      cleared.add(timer);
+    });
+
+    try {
+      await group.stop('SIGTERM', 60_000);
+    } finally {
+      setSpy.mockRestore();
+      clearSpy.mockRestore();
     }
-    return timer;
-  }) as typeof setTimeout);
-  const clearSpy = jest.spyOn(global, 'clearTimeout').mockImplementation((timer) => {
-    cleared.add(timer);
+
+    expect(deadlines).toHaveLength(1);
+    expect(cleared.has(deadlines[0])).toBe(true);
+    clearTimeout(deadlines[0]);
   });
-
-  try {
-    await group.stop('SIGTERM', 60_000);
-  } finally {
-    setSpy.mockRestore();
-    clearSpy.mockRestore();
-  }
-
-  expect(deadlines).toHaveLength(1);
-  expect(cleared.has(deadlines[0])).toBe(true);
-  clearTimeout(deadlines[0]);
 });

@@ -78,7 +78,7 @@ describe('Prometheus through a proxy', () => {
     proxy.seen.length = 0;
   });
 
-  test('sends an http query through HTTP_PROXY, naming the Prometheus host in the request', async () => {
+  test('http goes through HTTP_PROXY', async () => {
     process.env.HTTP_PROXY = proxy.url;
     const port = new URL(stub.url).port;
     const client = createPrometheusClient({ url: `http://prometheus.monitoring.test:${port}`, maxRetries: 0 });
@@ -89,15 +89,15 @@ describe('Prometheus through a proxy', () => {
     expect(proxy.seen).toEqual([`http://prometheus.monitoring.test:${port}/api/v1/query`]);
   });
 
-  test('tunnels https through CONNECT, so the proxy sees the host and port but not the query', async () => {
+  test('https tunnels through CONNECT', async () => {
     process.env.https_proxy = proxy.url;
     const client = createPrometheusClient({ url: 'https://prometheus.monitoring.test:9443', maxRetries: 0 });
 
-    await expect(client.query('up', 1795996800)).rejects.toThrow(`HTTP 502: "(empty body)". The backend failed; it may be overloaded or restarting. The request went through the proxy ${proxy.url}, which may have answered it`);
+    await expect(client.query('up', 1795996800)).rejects.toThrow(`HTTP 502: "(empty body)". The backend failed; it may be overloaded or restarting. The request went through the proxy ${proxy.url}, which may have sent this response itself`);
     expect(proxy.seen).toEqual(['CONNECT prometheus.monitoring.test:9443']);
   });
 
-  test('names the proxy when it cannot be reached', async () => {
+  test('unreachable proxy is named', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
@@ -110,7 +110,7 @@ describe('Prometheus through a proxy', () => {
     );
   });
 
-  test('reaches a loopback Prometheus directly, whatever the proxy variables say', async () => {
+  test('loopback is never proxied', async () => {
     process.env.HTTP_PROXY = proxy.url;
     process.env.ALL_PROXY = proxy.url;
     const client = createPrometheusClient({ url: stub.url, maxRetries: 0 });
@@ -119,10 +119,12 @@ describe('Prometheus through a proxy', () => {
 
     expect(proxyRouteFor(stub.url)).toBeNull();
     expect(proxyRouteFor('http://localhost:9090')).toBeNull();
+    expect(proxyRouteFor('http://127.0.0.2:9090')).toBeNull();
+    expect(proxyRouteFor('http://127.monitoring.test:9090')?.proxyDisplayUrl).toBe(proxy.url);
     expect(proxy.seen).toEqual([]);
   });
 
-  test('leaves hosts in NO_PROXY direct', () => {
+  test('NO_PROXY hosts go direct', () => {
     process.env.HTTPS_PROXY = proxy.url;
     process.env.NO_PROXY = '.monitoring.test,other.test';
 
@@ -130,13 +132,13 @@ describe('Prometheus through a proxy', () => {
     expect(proxyRouteFor('https://prometheus.elsewhere.test')?.proxyDisplayUrl).toBe(proxy.url);
   });
 
-  test('shows the proxy without its password', () => {
+  test('proxy shown without password', () => {
     process.env.HTTPS_PROXY = 'http://alice:s3cret@proxy.corp.test:3128';
 
     expect(proxyRouteFor('https://prometheus.monitoring.test')?.proxyDisplayUrl).toBe('http://proxy.corp.test:3128');
   });
 
-  test('names the variable and the fix for a socks or malformed proxy', () => {
+  test('socks or malformed proxy rejected', () => {
     process.env.HTTPS_PROXY = 'socks5://127.0.0.1:1080';
     expect(() => proxyRouteFor('https://prometheus.monitoring.test')).toThrow(
       'HTTPS_PROXY = "socks5://127.0.0.1:1080": expected an http or https proxy; socks proxies are not supported',
